@@ -1,0 +1,8 @@
+// Package state is the State aggregate: a country taking part in joint
+// operations, with its territory and its land borders with neighbours —
+// reference data the rules use to tell where a located action happened and
+// how far from the border. Its stream is "state-<ISO code>".
+//
+// Like all of domain/, it performs no I/O and imports only the domain kernel
+// and its geo value objects.
+package state
