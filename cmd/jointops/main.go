@@ -32,6 +32,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the server (HTTP API, boards) on the configured event store", runServe},
+		{"token", "issue a signed bearer token (token issue --agency … --subject … --role …)", runToken},
 		{"verify", "walk every stream's hash chain and name the first broken link", runVerify},
 		{"version", "print the version", runVersion},
 	}

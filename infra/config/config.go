@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -37,7 +39,25 @@ type Config struct {
 	LogLevel string
 	// ShutdownTimeout bounds a graceful shutdown.
 	ShutdownTimeout time.Duration
+	// TokenKeyFile is the ed25519 key that signs and verifies bearer tokens;
+	// empty means keys/token-signing.pem inside DataDir (see TokenKeyPath).
+	TokenKeyFile string
+	// RateLimit is the sustained number of API requests per second allowed
+	// to one principal; RateBurst is how many may arrive at once.
+	RateLimit float64
+	RateBurst int
+	// MaxBodyBytes bounds the body of one API request.
+	MaxBodyBytes int64
 }
+
+// Defaults of the API limits. They are generous: a field unit reports a few
+// times a second at most, and the limits exist to stop a runaway client, not
+// to shape normal traffic.
+const (
+	DefaultRateLimit    = 200
+	DefaultRateBurst    = 400
+	DefaultMaxBodyBytes = 1 << 20
+)
 
 // SetDefaults fills every unset field with its default.
 func (c *Config) SetDefaults() {
@@ -55,6 +75,15 @@ func (c *Config) SetDefaults() {
 	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 10 * time.Second
+	}
+	if c.RateLimit == 0 {
+		c.RateLimit = DefaultRateLimit
+	}
+	if c.RateBurst == 0 {
+		c.RateBurst = DefaultRateBurst
+	}
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 }
 
@@ -85,11 +114,29 @@ func (c Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("shutdown timeout: must be positive"))
 	}
+	if !(c.RateLimit > 0) || math.IsInf(c.RateLimit, 0) {
+		errs = append(errs, fmt.Errorf("rate limit %v: must be a positive number of requests per second", c.RateLimit))
+	}
+	if c.RateBurst < 1 {
+		errs = append(errs, fmt.Errorf("rate burst %d: must be at least 1", c.RateBurst))
+	}
+	if c.MaxBodyBytes < 1<<10 {
+		errs = append(errs, fmt.Errorf("max body bytes %d: must be at least 1024", c.MaxBodyBytes))
+	}
 	return errors.Join(errs...)
 }
 
 // SQLitePath is the embedded store's file inside DataDir.
 func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "events.db") }
+
+// TokenKeyPath is the file of the token signing key: TokenKeyFile, or
+// keys/token-signing.pem inside DataDir.
+func (c Config) TokenKeyPath() string {
+	if c.TokenKeyFile != "" {
+		return c.TokenKeyFile
+	}
+	return filepath.Join(c.DataDir, "keys", "token-signing.pem")
+}
 
 // TLS reports whether the listener serves TLS.
 func (c Config) TLS() bool { return c.TLSCertFile != "" }
@@ -109,6 +156,7 @@ func (c *Config) FromEnv(lookup func(string) (string, bool)) error {
 		"JOINTOPS_ESDB_URL":     &c.ESDBURL,
 		"JOINTOPS_ESDB_CA_FILE": &c.ESDBCAFile,
 		"JOINTOPS_LOG_LEVEL":    &c.LogLevel,
+		"JOINTOPS_TOKEN_KEY":    &c.TokenKeyFile,
 	}
 	for k, p := range strs {
 		if v, ok := lookup(k); ok {
@@ -121,6 +169,27 @@ func (c *Config) FromEnv(lookup func(string) (string, bool)) error {
 			return fmt.Errorf("JOINTOPS_SHUTDOWN_TIMEOUT: %w", err)
 		}
 		c.ShutdownTimeout = d
+	}
+	if v, ok := lookup("JOINTOPS_RATE_LIMIT"); ok {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return fmt.Errorf("JOINTOPS_RATE_LIMIT: %w", err)
+		}
+		c.RateLimit = f
+	}
+	if v, ok := lookup("JOINTOPS_RATE_BURST"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("JOINTOPS_RATE_BURST: %w", err)
+		}
+		c.RateBurst = n
+	}
+	if v, ok := lookup("JOINTOPS_MAX_BODY_BYTES"); ok {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("JOINTOPS_MAX_BODY_BYTES: %w", err)
+		}
+		c.MaxBodyBytes = n
 	}
 	return nil
 }

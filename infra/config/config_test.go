@@ -1,6 +1,8 @@
 package config
 
 import (
+	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +31,9 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		{"unknown store", func(c *Config) { c.Store = "mongo" }, []string{`store "mongo"`}},
 		{"several at once", func(c *Config) { c.LogLevel = "loud"; c.ShutdownTimeout = -time.Second },
 			[]string{"log level", "shutdown timeout"}},
+		{"api limits", func(c *Config) { c.RateLimit = -1; c.RateBurst = -2; c.MaxBodyBytes = 10 },
+			[]string{"rate limit", "rate burst", "max body bytes"}},
+		{"infinite rate", func(c *Config) { c.RateLimit = math.Inf(1) }, []string{"rate limit"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,5 +79,37 @@ func TestFromEnv(t *testing.T) {
 	}
 	if err := (&Config{}).FromEnv(bad); err == nil {
 		t.Fatal("want an error for a bad duration")
+	}
+}
+
+func TestAPILimitsFromEnv(t *testing.T) {
+	env := map[string]string{
+		"JOINTOPS_RATE_LIMIT":     "12.5",
+		"JOINTOPS_RATE_BURST":     "30",
+		"JOINTOPS_MAX_BODY_BYTES": "65536",
+		"JOINTOPS_TOKEN_KEY":      "/etc/jointops/key.pem",
+	}
+	var c Config
+	if err := c.FromEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err != nil {
+		t.Fatal(err)
+	}
+	c.SetDefaults()
+	if c.RateLimit != 12.5 || c.RateBurst != 30 || c.MaxBodyBytes != 65536 || c.TokenKeyPath() != "/etc/jointops/key.pem" {
+		t.Fatalf("env not applied: %+v", c)
+	}
+	for _, k := range []string{"JOINTOPS_RATE_LIMIT", "JOINTOPS_RATE_BURST", "JOINTOPS_MAX_BODY_BYTES"} {
+		t.Run(k, func(t *testing.T) {
+			lookup := func(name string) (string, bool) { return "lots", name == k }
+			if err := (&Config{}).FromEnv(lookup); err == nil || !strings.Contains(err.Error(), k) {
+				t.Fatalf("err = %v, want one naming %s", err, k)
+			}
+		})
+	}
+}
+
+func TestTokenKeyPathDefaultsIntoDataDir(t *testing.T) {
+	c := Config{DataDir: "/var/lib/jointops"}
+	if got, want := c.TokenKeyPath(), filepath.Join("/var/lib/jointops", "keys", "token-signing.pem"); got != want {
+		t.Fatalf("TokenKeyPath = %q, want %q", got, want)
 	}
 }
