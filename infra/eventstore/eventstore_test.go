@@ -113,7 +113,12 @@ func TestChainLinkCoversEveryField(t *testing.T) {
 		"data":     func() Hash { e := base; e.Data = []byte("ac"); return ChainLink(prev, "s", 4, e) },
 		"metadata": func() Hash { e := base; e.Metadata = nil; return ChainLink(prev, "s", 4, e) },
 		// Length prefixes keep a byte moving from data to metadata visible.
-		"boundary": func() Hash { e := base; e.Data = []byte("a"); e.Metadata = []byte("bm"); return ChainLink(prev, "s", 4, e) },
+		"boundary": func() Hash {
+			e := base
+			e.Data = []byte("a")
+			e.Metadata = []byte("bm")
+			return ChainLink(prev, "s", 4, e)
+		},
 	}
 	for name, f := range variants {
 		if f() == h {

@@ -299,53 +299,6 @@ func TestOpenUnreachable(t *testing.T) {
 	})
 }
 
-// TestClosedStore: every call after Close fails with ErrClosed, and a
-// blocked Next returns it.
-func TestClosedStore(t *testing.T) {
-	t.Parallel()
-	srv := startServer(t, esdbtest.Config{})
-	s, err := esdb.Open(t.Context(), esdb.Config{ConnectionString: srv.URL(), Logger: discard()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub, err := s.SubscribeAll(t.Context(), eventstore.End, eventstore.Filter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	next := make(chan error, 1)
-	go func() {
-		_, err := sub.Next(t.Context())
-		next <- err
-	}()
-	if err := s.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
-	}
-	if err := <-next; !errors.Is(err, eventstore.ErrClosed) {
-		t.Errorf("blocked Next after Close = %v, want ErrClosed", err)
-	}
-	calls := map[string]func() error{
-		"Append": func() error { _, err := s.Append(t.Context(), "s", eventstore.Any(), event("x")); return err },
-		"ReadStream": func() error {
-			_, err := s.ReadStream(t.Context(), "s", eventstore.Forwards, 0, 1)
-			return err
-		},
-		"ReadAll": func() error {
-			_, err := s.ReadAll(t.Context(), eventstore.Forwards, eventstore.Start, 1)
-			return err
-		},
-		"Head":         func() error { _, _, err := s.Head(t.Context()); return err },
-		"SubscribeAll": func() error { _, err := s.SubscribeAll(t.Context(), eventstore.Start, eventstore.Filter{}); return err },
-	}
-	for name, call := range calls {
-		if err := call(); !errors.Is(err, eventstore.ErrClosed) {
-			t.Errorf("%s after Close = %v, want ErrClosed", name, err)
-		}
-	}
-	if err := s.Close(); err != nil {
-		t.Errorf("second Close = %v, want nil", err)
-	}
-}
-
 // TestRetryBeyondWindow: a retry older than the idempotency window cannot
 // get its first result back, but is not stored twice either when this
 // Store remembers the IDs.

@@ -307,55 +307,6 @@ func TestAppendCancelled(t *testing.T) {
 	})
 }
 
-func TestClose(t *testing.T) {
-	s := newTestStore(t)
-	mustAppend(t, s, "s", eventstore.Any(), events(1)...)
-	sub, err := s.SubscribeAll(t.Context(), eventstore.End, eventstore.Filter{})
-	if err != nil {
-		t.Fatalf("SubscribeAll: %v", err)
-	}
-	next := make(chan error, 1)
-	go func() {
-		_, err := sub.Next(t.Context())
-		next <- err
-	}()
-	if err := s.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
-	}
-	if err := <-next; !errors.Is(err, eventstore.ErrClosed) {
-		t.Fatalf("blocked Next after Close = %v, want ErrClosed", err)
-	}
-	ctx := t.Context()
-	calls := map[string]error{
-		"Close": s.Close(),
-		"Append": func() error {
-			_, err := s.Append(ctx, "s", eventstore.Any(), events(1)...)
-			return err
-		}(),
-		"ReadStream": func() error {
-			_, err := s.ReadStream(ctx, "s", eventstore.Forwards, 0, 1)
-			return err
-		}(),
-		"ReadAll": func() error {
-			_, err := s.ReadAll(ctx, eventstore.Forwards, eventstore.Start, 1)
-			return err
-		}(),
-		"Head": func() error {
-			_, _, err := s.Head(ctx)
-			return err
-		}(),
-		"SubscribeAll": func() error {
-			_, err := s.SubscribeAll(ctx, eventstore.Start, eventstore.Filter{})
-			return err
-		}(),
-	}
-	for name, err := range calls {
-		if !errors.Is(err, eventstore.ErrClosed) {
-			t.Errorf("%s after Close = %v, want ErrClosed", name, err)
-		}
-	}
-}
-
 func TestCloseDuringAppends(t *testing.T) {
 	cfg := testConfig(t)
 	s := openTest(t, cfg)

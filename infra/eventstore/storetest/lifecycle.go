@@ -63,12 +63,21 @@ func testClose(t *testing.T, h Harness) {
 	mustAppend(t, s, stream, eventstore.NoStream(), newEvent("before close"))
 	sub := subscribe(t, s, eventstore.Start, eventstore.Filter{})
 	mustCollectN(t, sub, 1)
+	// A Next blocked on the live log when the store closes must return.
+	ctx, cancel := context.WithTimeout(t.Context(), patience)
+	defer cancel()
+	blocked := make(chan error, 1)
+	go func() {
+		_, err := sub.Next(ctx)
+		blocked <- err
+	}()
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
 	checkClosed(t, s, stream)
-	ctx, cancel := context.WithTimeout(t.Context(), patience)
-	defer cancel()
+	if err := <-blocked; !errors.Is(err, eventstore.ErrClosed) {
+		t.Errorf("Next blocked across Close = %v; want ErrClosed", err)
+	}
 	if e, err := sub.Next(ctx); !errors.Is(err, eventstore.ErrClosed) {
 		t.Errorf("Next of a subscription of a closed store = %s, %v; want ErrClosed", e.ID, err)
 	}
