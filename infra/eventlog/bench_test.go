@@ -78,4 +78,3 @@ func runParallelN(n, workers int, f func(worker int)) {
 	}
 	wg.Wait()
 }
-
