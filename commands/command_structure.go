@@ -85,7 +85,9 @@ func (h *Handlers) FillPosition(ctx context.Context, p Principal, id CommandID, 
 // VacatePosition vacates a position.
 func (h *Handlers) VacatePosition(ctx context.Context, p Principal, id CommandID, in PositionVacating) (Accepted, error) {
 	return onOperation(ctx, h, "vacate_position", p, id, in, in.OperationCommand, true,
-		func(o *operation.Operation, m domain.Meta) error { return o.VacatePosition(m, in.Position, in.EffectiveAt) })
+		func(o *operation.Operation, m domain.Meta) error {
+			return o.VacatePosition(m, in.Position, in.EffectiveAt)
+		})
 }
 
 // TransferCommand transfers a position from its current holder; the
@@ -117,7 +119,9 @@ func (h *Handlers) MarkResourceAvailable(ctx context.Context, p Principal, id Co
 // MarkResourceOutOfService marks a resource out of service with a reason.
 func (h *Handlers) MarkResourceOutOfService(ctx context.Context, p Principal, id CommandID, in ResourceChange) (Accepted, error) {
 	return onOperation(ctx, h, "mark_resource_out_of_service", p, id, in, in.OperationCommand, true,
-		func(o *operation.Operation, m domain.Meta) error { return o.MarkResourceOutOfService(m, in.Unit, in.Reason) })
+		func(o *operation.Operation, m domain.Meta) error {
+			return o.MarkResourceOutOfService(m, in.Unit, in.Reason)
+		})
 }
 
 // CheckOutResource checks a resource out.
