@@ -12,7 +12,7 @@ import (
 	"github.com/jointops/jointops/domain/task"
 )
 
-func checkIn(t *testing.T, e *env, by commands.Principal, unit uint64, agency domain.AgencyID) {
+func checkIn(t testing.TB, e *env, by commands.Principal, unit uint64, agency domain.AgencyID) {
 	t.Helper()
 	_, err := e.h.CheckInResource(t.Context(), by, cmdID(), commands.ResourceCheckIn{OperationCommand: opCmd(),
 		CheckIn: operation.CheckIn{Unit: dt.Unit(unit), Agency: agency, Kind: operation.ResourceUnit, CallSign: "Kilo 7", Personnel: 2}})
