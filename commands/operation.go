@@ -133,3 +133,42 @@ func (h *Handlers) PlanOperationalPeriod(ctx context.Context, p Principal, id Co
 			return o.PlanOperationalPeriod(m, in.Period, in.Objectives)
 		})
 }
+
+// PeriodChange replaces the operation's period.
+type PeriodChange struct {
+	OperationCommand
+	Period domain.Period
+}
+
+// LegalBasisChange replaces the operation's legal basis.
+type LegalBasisChange struct {
+	OperationCommand
+	LegalBasis []domain.LegalRef
+}
+
+// ObjectiveAddition adds an objective to an operational period.
+type ObjectiveAddition struct {
+	OperationCommand
+	OperationalPeriod int
+	Objective         string
+}
+
+// ChangePeriod replaces the operation's period.
+func (h *Handlers) ChangePeriod(ctx context.Context, p Principal, id CommandID, in PeriodChange) (Accepted, error) {
+	return onOperation(ctx, h, "change_period", p, id, in, in.OperationCommand, true,
+		func(o *operation.Operation, m domain.Meta) error { return o.ChangePeriod(m, in.Period) })
+}
+
+// ChangeLegalBasis replaces the operation's legal basis.
+func (h *Handlers) ChangeLegalBasis(ctx context.Context, p Principal, id CommandID, in LegalBasisChange) (Accepted, error) {
+	return onOperation(ctx, h, "change_legal_basis", p, id, in, in.OperationCommand, true,
+		func(o *operation.Operation, m domain.Meta) error { return o.ChangeLegalBasis(m, in.LegalBasis) })
+}
+
+// AddObjective adds an objective to an operational period.
+func (h *Handlers) AddObjective(ctx context.Context, p Principal, id CommandID, in ObjectiveAddition) (Accepted, error) {
+	return onOperation(ctx, h, "add_objective", p, id, in, in.OperationCommand, true,
+		func(o *operation.Operation, m domain.Meta) error {
+			return o.AddObjective(m, in.OperationalPeriod, in.Objective)
+		})
+}

@@ -110,3 +110,29 @@ func (h *Handlers) DesignateContactPoint(ctx context.Context, p Principal, id Co
 	return onAgency(ctx, h, "designate_contact_point", p, id, in, in.Agency, in.OccurredAt, true,
 		func(a *agency.Agency, m domain.Meta) error { return a.DesignateContactPoint(m, in.ContactPoint) })
 }
+
+// TerritoryRedrawing replaces a state's territory.
+type TerritoryRedrawing struct {
+	State      domain.StateCode
+	OccurredAt time.Time
+	Territory  geo.MultiPolygon
+}
+
+// ContactPointWithdrawal withdraws a contact point of an agency.
+type ContactPointWithdrawal struct {
+	Agency       domain.AgencyID
+	OccurredAt   time.Time
+	ContactPoint domain.ContactPointID
+}
+
+// RedrawTerritory replaces a state's territory.
+func (h *Handlers) RedrawTerritory(ctx context.Context, p Principal, id CommandID, in TerritoryRedrawing) (Accepted, error) {
+	return onState(ctx, h, "redraw_territory", p, id, in, in.State, in.OccurredAt,
+		func(s *state.State, m domain.Meta) error { return s.RedrawTerritory(m, in.Territory) })
+}
+
+// WithdrawContactPoint withdraws a contact point of the principal's own agency.
+func (h *Handlers) WithdrawContactPoint(ctx context.Context, p Principal, id CommandID, in ContactPointWithdrawal) (Accepted, error) {
+	return onAgency(ctx, h, "withdraw_contact_point", p, id, in, in.Agency, in.OccurredAt, true,
+		func(a *agency.Agency, m domain.Meta) error { return a.WithdrawContactPoint(m, in.ContactPoint) })
+}

@@ -172,6 +172,10 @@ func TestOperationLifecycleAndReports(t *testing.T) {
 	if n := e.events(t); n != 5 {
 		t.Fatalf("log holds %d events, want 5 (proposed, 2 agreed, activated, report)", n)
 	}
+	longer := commands.PeriodChange{OperationCommand: opCmd(), Period: dt.Must(domain.NewPeriod(dt.T0(), dt.At(96*time.Hour)))}
+	if _, err := e.h.ChangePeriod(t.Context(), leadCommander, cmdID(), longer); err != nil {
+		t.Fatal(err)
+	}
 	rep, err := eventstore.Verify(t.Context(), e.store)
 	if err != nil || !rep.OK() {
 		t.Fatalf("verify: %+v %v", rep.Broken, err)
@@ -210,6 +214,11 @@ func TestDenialsFromTheDeniedSide(t *testing.T) {
 		}, domain.ErrForbidden},
 		{"partner (not lead) plans", func() error {
 			_, err := e.h.SuspendOperation(ctx, partnerCmdr, cmdID(), commands.Reasoned{OperationCommand: opCmd(), Reason: "x"})
+			return err
+		}, domain.ErrForbidden},
+		{"partner changes the legal basis", func() error {
+			_, err := e.h.ChangeLegalBasis(ctx, partnerCmdr, cmdID(), commands.LegalBasisChange{OperationCommand: opCmd(),
+				LegalBasis: []domain.LegalRef{dt.Must(domain.NewLegalRef("CISA", "Art. 41"))}})
 			return err
 		}, domain.ErrForbidden},
 		{"field unit cannot plan", func() error {

@@ -39,4 +39,19 @@ func TestReferenceDataIsForAdministrators(t *testing.T) {
 	if _, err := e.h.DesignateContactPoint(ctx, admin2, cmdID(), cp); err != nil {
 		t.Fatal(err)
 	}
+	wd := commands.ContactPointWithdrawal{Agency: partner, OccurredAt: now, ContactPoint: dt.ContactPoint(1)}
+	if _, err := e.h.WithdrawContactPoint(ctx, admin1, cmdID(), wd); !errors.Is(err, domain.ErrForbidden) {
+		t.Fatalf("admin of another agency withdraws a contact point: %v, want forbidden", err)
+	}
+	if _, err := e.h.WithdrawContactPoint(ctx, admin2, cmdID(), wd); err != nil {
+		t.Fatal(err)
+	}
+	smaller := dt.Must(geo.NewMultiPolygon(orb.MultiPolygon{{{{6, 47}, {8, 47}, {8, 50}, {6, 50}, {6, 47}}}}))
+	redraw := commands.TerritoryRedrawing{State: dt.State("DE"), OccurredAt: now, Territory: smaller}
+	if _, err := e.h.RedrawTerritory(ctx, unit7, cmdID(), redraw); !errors.Is(err, domain.ErrForbidden) {
+		t.Fatalf("field unit redraws a territory: %v, want forbidden", err)
+	}
+	if _, err := e.h.RedrawTerritory(ctx, admin1, cmdID(), redraw); err != nil {
+		t.Fatal(err)
+	}
 }
