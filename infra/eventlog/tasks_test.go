@@ -2,6 +2,7 @@ package eventlog_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,5 +93,36 @@ func TestSuspendedOperationTakesNoTasks(t *testing.T) {
 	}
 	if _, err := e.h.IssueTask(ctx, leadCommander, cmdID(), issue(1, 7)); !errors.Is(err, domain.ErrRejected) {
 		t.Fatalf("task in a suspended operation: %v, want a rejection", err)
+	}
+}
+
+func TestReadsFromEverySide(t *testing.T) {
+	e := newEnv(t)
+	e.activeOperation(t)
+	ctx := t.Context()
+	checkIn(t, e, partnerCmdr, 7, partner)
+	if _, err := e.h.IssueTask(ctx, leadCommander, cmdID(), issue(1, 7)); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []commands.Principal{leadCommander, partnerObserver, investigator, unit7} {
+		v, err := e.h.Operation(ctx, p, opID)
+		if err != nil || v.Status != operation.StatusActive || len(v.Participants) != 2 {
+			t.Fatalf("%s of %s reads operation: %+v, %v", p.Role, p.Agency, v, err)
+		}
+		tv, err := e.h.Task(ctx, p, dt.Task(1))
+		if err != nil || tv.Unit != dt.Unit(7) || !tv.AwaitsAcknowledgement {
+			t.Fatalf("%s of %s reads task: %+v, %v", p.Role, p.Agency, tv, err)
+		}
+	}
+	// An outsider learns nothing, not even which IDs exist.
+	_, errExisting := e.h.Operation(ctx, outsideCmdr, opID)
+	_, errMissing := e.h.Operation(ctx, outsideCmdr, dt.Operation(99))
+	if !errors.Is(errExisting, domain.ErrForbidden) || !errors.Is(errMissing, domain.ErrForbidden) {
+		t.Fatalf("outsider reads: %v / %v, want forbidden both", errExisting, errMissing)
+	}
+	_, taskExisting := e.h.Task(ctx, outsideCmdr, dt.Task(1))
+	_, taskMissing := e.h.Task(ctx, outsideCmdr, dt.Task(99))
+	if taskExisting == nil || taskMissing == nil || taskExisting.Error() != strings.Replace(taskMissing.Error(), dt.Task(99).String(), dt.Task(1).String(), 1) {
+		t.Fatalf("outsider task reads differ beyond the ID: %v / %v", taskExisting, taskMissing)
 	}
 }
