@@ -1,0 +1,54 @@
+// Package board is the situation board of one joint operation: a pure fold
+// of the operation's stream, its tasks' streams and its units' field logs
+// into what a command center watches — status, participants and their
+// agreement, host states, legal basis, area, period, operational periods
+// with objectives, the org chart and unified command with the holders of
+// each position, resources with status and assignment, each unit's track of
+// recent positions, open tasks with their acknowledgement, every field
+// report with its marking, and a significant-events log.
+//
+// # Per-agency views
+//
+// What an agency sees is decided here, never in the client. Board.View
+// builds the snapshot one agency may see; Board.Apply returns, for each
+// event, a Delta whose Changes each carry the Audience that may see them,
+// and Delta.For gives the delta as one agency sees it (nil when it sees
+// nothing), so a hub encodes each delta once per agency view. The rules:
+//
+//   - A non-participant sees nothing at all: the board is the
+//     participants' tool, so its View is empty and no Change includes it,
+//     even for a CLEAR report or a RED one naming it (those reach it by
+//     other channels, not by this board).
+//   - Items without a marking — the operation's planning, the command
+//     structure, resources, tasks, and the significant events they cause —
+//     are visible to every participating agency.
+//   - A report (and its place in a track and in the significant-events
+//     log) is visible to a participant that marking.MayView allows under
+//     the marking in force, with the participants in force. A relaxation
+//     applies from its position on: it adds the report for the newly
+//     entitled agencies and changes nothing new for anyone else.
+//   - A correction is shown to an agency only if it may see both the
+//     correction and every report it corrects, so its reference to the
+//     original reveals nothing; the original is marked corrected only for
+//     those agencies. A retraction has no marking of its own: it is shown
+//     to exactly those who may see the retracted report.
+//   - Nothing reveals an invisible item: no ID, no count, no gap. Windows
+//     (a track's last positions, the significant-events log) are the last N
+//     items the agency may see, never the visible part of a shared window.
+//
+// # Views, deltas and time
+//
+// For every agency and every prefix of the log, applying the agency's
+// deltas in order (View.Apply) to its view of the empty board gives
+// Board.View of the board folded from that prefix. Derived fields — the
+// current operational period, the holder of each position, a track's last
+// known position — are computed from the view's own clock, AsOf: the server
+// time of the latest event that changed what the agency sees. An agency's
+// view therefore never moves because of an event it may not see.
+//
+// Board.Fold folds without building deltas, for rebuilds and time travel
+// (fold a fresh board up to any position, then take View for any agency).
+//
+// Like everything under projections/, this package imports only the domain
+// model and the standard library; it never imports commands/ or infra/.
+package board

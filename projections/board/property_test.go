@@ -1,0 +1,498 @@
+package board_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jointops/jointops/domain"
+	dt "github.com/jointops/jointops/domain/domaintest"
+	"github.com/jointops/jointops/domain/fieldlog"
+	"github.com/jointops/jointops/domain/geo"
+	"github.com/jointops/jointops/domain/marking"
+	"github.com/jointops/jointops/domain/operation"
+	"github.com/jointops/jointops/domain/task"
+	"github.com/jointops/jointops/projections"
+	"github.com/jointops/jointops/projections/board"
+)
+
+// TestDeltasReplayToTheView is the board's central property, over random
+// but realistic logs (decided by the real aggregates: positions, late
+// positions, reports, corrections, retractions, relaxations, tasks,
+// command changes, a participant joining): for every agency and every
+// prefix of the log,
+//
+//   - applying the agency's deltas in order to its view of the empty board
+//     gives Board.View of the board folded from that prefix;
+//   - a board rebuilt with Fold shows the same View;
+//   - nothing the agency may not see at that point — by an independent
+//     oracle of MayView over each report's marking in force, its
+//     corrected reports and the participants — appears in its view or its
+//     deltas, not even an ID;
+//   - every report other than a position that it may see is in its view.
+func TestDeltasReplayToTheView(t *testing.T) {
+	cfg := board.Config{TrackLength: 3, SignificantLength: 4}
+	for seed := range uint64(8) {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			g := newGenerator(t, seed)
+			g.run(220)
+			live := dt.Must(board.New(opID, cfg))
+			rebuilt := dt.Must(board.New(opID, cfg))
+			views := map[domain.AgencyID]*board.View{}
+			for _, a := range agencies {
+				v := live.View(viewer(a))
+				views[a] = &v
+			}
+			o := newOracle()
+			for _, env := range g.log.envs {
+				d := live.Apply(env)
+				rebuilt.Fold(env)
+				o.fold(env)
+				for _, a := range agencies {
+					ad := d.For(viewer(a))
+					views[a].Apply(ad)
+					want := mustJSON(t, live.View(viewer(a)))
+					if got := mustJSON(t, views[a]); got != want {
+						t.Fatalf("position %s, agency %s: view from deltas\n%s\nwant Board.View\n%s", env.Position, a, got, want)
+					}
+					if got := mustJSON(t, rebuilt.View(viewer(a))); got != want {
+						t.Fatalf("position %s, agency %s: view of the folded board\n%s\nwant\n%s", env.Position, a, got, want)
+					}
+					if missing := o.missing(a, live.View(viewer(a))); missing != "" {
+						t.Fatalf("position %s, agency %s does not see %s, which it may", env.Position, a, missing)
+					}
+					seen := want
+					if ad != nil {
+						seen += mustJSON(t, ad)
+					}
+					if leaked := o.leaked(a, seen); leaked != "" {
+						t.Fatalf("position %s, agency %s sees %s, which it may not", env.Position, a, leaked)
+					}
+				}
+			}
+			g.checkCoverage(t)
+		})
+	}
+}
+
+// oracle knows, for every report ID in the log, what hides it.
+type oracle struct {
+	participants []domain.AgencyID
+	markings     map[domain.ReportID]marking.Marking
+	corrects     map[domain.ReportID]domain.ReportID
+	retracts     map[domain.ReportID]domain.ReportID // retraction → retracted report
+	relaxations  []domain.ReportID                   // never shown to anyone
+	positions    map[domain.ReportID]bool
+}
+
+func newOracle() *oracle {
+	return &oracle{
+		markings:  map[domain.ReportID]marking.Marking{},
+		corrects:  map[domain.ReportID]domain.ReportID{},
+		retracts:  map[domain.ReportID]domain.ReportID{},
+		positions: map[domain.ReportID]bool{},
+	}
+}
+
+func (o *oracle) fold(env projections.Envelope) {
+	switch e := env.Event.Payload.(type) {
+	case *operation.Proposed:
+		o.participants = slices.Clone(e.Participants)
+	case *operation.ParticipantAdded:
+		o.participants = append(o.participants, e.Agency)
+	case fieldlog.Report:
+		_, o.positions[e.Head().ReportID] = e.(*fieldlog.PositionReported)
+		o.markings[e.Head().ReportID] = e.Head().Marking
+		if c := e.Head().Corrects; !c.IsZero() {
+			o.corrects[e.Head().ReportID] = c
+		}
+	case *fieldlog.ReportRetracted:
+		o.retracts[e.ReportID] = e.Retracts
+	case *fieldlog.MarkingRelaxed:
+		o.markings[e.Report] = e.To
+		o.relaxations = append(o.relaxations, e.ReportID)
+	}
+}
+
+func (o *oracle) mayView(a domain.AgencyID, id domain.ReportID) bool {
+	if !slices.Contains(o.participants, a) {
+		return false
+	}
+	if target, ok := o.retracts[id]; ok {
+		id = target
+	}
+	for ; !id.IsZero(); id = o.corrects[id] {
+		if !marking.MayView(o.markings[id], viewer(a), o.participants) {
+			return false
+		}
+	}
+	return true
+}
+
+// missing returns a report other than a position that a may see and v
+// does not show, or "".
+func (o *oracle) missing(a domain.AgencyID, v board.View) string {
+	shown := reportIDs(v)
+	for id := range o.markings {
+		if !o.positions[id] && o.mayView(a, id) && !slices.Contains(shown, id) {
+			return "report " + id.String()
+		}
+	}
+	return ""
+}
+
+// leaked returns a report ID in seen that a may not see, or "".
+func (o *oracle) leaked(a domain.AgencyID, seen string) string {
+	for id := range o.markings {
+		if !o.mayView(a, id) && strings.Contains(seen, id.String()) {
+			return "report " + id.String()
+		}
+	}
+	for id := range o.retracts {
+		if !o.mayView(a, id) && strings.Contains(seen, id.String()) {
+			return "retraction " + id.String()
+		}
+	}
+	for _, id := range o.relaxations {
+		if strings.Contains(seen, id.String()) {
+			return "relaxation " + id.String()
+		}
+	}
+	return ""
+}
+
+// generator drives the aggregates with random decisions and records what
+// they raise. Rejected decisions raise nothing and are simply skipped.
+type generator struct {
+	t       *testing.T
+	rng     *rand.Rand
+	log     *eventLog
+	now     time.Time
+	op      *operation.Operation
+	logs    map[domain.UnitID]*fieldlog.Log
+	owner   map[domain.UnitID]domain.AgencyID
+	units   []domain.UnitID
+	reports map[domain.UnitID][]domain.ReportID
+	tasks   []*task.Task
+	next    uint64
+	seat    domain.PositionID
+	holder  domain.PersonRef
+	joined  bool
+	counts  map[string]int
+}
+
+func newGenerator(t *testing.T, seed uint64) *generator {
+	g := &generator{
+		t: t, rng: rand.New(rand.NewPCG(seed, 7)), log: newLog(), now: dt.T0(),
+		op: operation.New(opID), logs: map[domain.UnitID]*fieldlog.Log{}, owner: map[domain.UnitID]domain.AgencyID{},
+		reports: map[domain.UnitID][]domain.ReportID{}, next: 100_000, counts: map[string]int{},
+	}
+	g.setUp()
+	return g
+}
+
+func (g *generator) meta(a domain.AgencyID) domain.Meta {
+	g.now = g.now.Add(time.Minute)
+	return dt.Meta(g.t, domain.Actor{Agency: a, Person: dt.Person(10 + uint64(len(g.owner)))}, g.now)
+}
+
+// decide runs a decision and records what the aggregate raised.
+func (g *generator) decide(agg domain.Aggregate, kind string, err error) {
+	if err != nil {
+		return
+	}
+	for _, e := range agg.Changes() {
+		stream := agg.Stream()
+		rev := g.log.revs[stream]
+		g.log.revs[stream] = rev + 1
+		g.log.envs = append(g.log.envs, projections.Envelope{
+			Position: fmt.Sprint(len(g.log.envs) + 1), Stream: stream, Revision: rev, Event: e,
+		})
+	}
+	agg.Commit()
+	g.counts[kind]++
+}
+
+func (g *generator) setUp() {
+	parts := ids(lead, partner, third)
+	g.decide(g.op, "propose", g.op.Propose(g.meta(lead), operation.Proposal{
+		Purpose: "Joint patrol", Lead: lead, Participants: parts, HostStates: []domain.StateCode{dt.State("DE")},
+		LegalBasis: []domain.LegalRef{dt.Must(domain.NewLegalRef("Prüm", "Art. 17"))}, Area: area,
+		Period: dt.Must(domain.NewPeriod(dt.T0(), dt.At(30*24*time.Hour))),
+	}))
+	for _, a := range parts {
+		g.decide(g.op, "agree", g.op.Agree(g.meta(a), 1))
+	}
+	g.decide(g.op, "activate", g.op.Activate(g.meta(lead)))
+	g.seat = dt.Position(1)
+	g.decide(g.op, "seat", g.op.EstablishPosition(g.meta(lead), operation.PositionSpec{ID: g.seat, Title: "Commander DE", CommandSeatOf: lead}))
+	g.holder = dt.PersonRef(11, 1)
+	g.decide(g.op, "fill", g.op.FillPosition(g.meta(lead), g.seat, g.holder, g.now))
+	for i, a := range parts {
+		g.checkIn(dt.Unit(uint64(i+1)), a)
+	}
+}
+
+func (g *generator) checkIn(u domain.UnitID, a domain.AgencyID) {
+	g.decide(g.op, "check in", g.op.CheckInResource(g.meta(a), operation.CheckIn{
+		Unit: u, Agency: a, Kind: operation.ResourceUnit, CallSign: "Unit " + u.String()[30:], Personnel: 2,
+	}))
+	g.units = append(g.units, u)
+	g.owner[u] = a
+	g.logs[u] = fieldlog.New(opID, u)
+}
+
+// pool is every marking an originator may use in the generated logs.
+func pool(o domain.AgencyID) []marking.Marking {
+	return []marking.Marking{
+		mark(o, marking.TLPClear, nil),
+		mark(o, marking.TLPGreen, nil),
+		mark(o, marking.TLPAmber, nil),
+		mark(o, marking.TLPAmber, ids(partner)),
+		mark(o, marking.TLPAmber, nil, dt.State("DE")),
+		mark(o, marking.TLPAmberStrict, nil),
+		mark(o, marking.TLPRed, ids(third)),
+		mark(o, marking.TLPRed, ids(joiner)),
+		mark(o, marking.TLPRed, ids(outsider)),
+		mark(o, marking.TLPRed, nil, dt.State("FR")),
+		mark(o, marking.TLPRed, ids(third, joiner)),
+	}
+}
+
+func pick[T any](r *rand.Rand, s []T) T { return s[r.IntN(len(s))] }
+
+func (g *generator) newReport() domain.ReportID {
+	g.next++
+	return dt.Report(g.next)
+}
+
+func (g *generator) run(steps int) {
+	for range steps {
+		switch n := g.rng.IntN(100); {
+		case n < 30:
+			g.position(domain.ReportID{})
+		case n < 40:
+			g.observation(domain.ReportID{})
+		case n < 52:
+			g.correct()
+		case n < 58:
+			g.retract()
+		case n < 72:
+			g.relax()
+		case n < 86:
+			g.taskStep()
+		case n < 89:
+			g.join()
+		case n < 93:
+			g.transfer()
+		case n < 96:
+			g.plan()
+		default:
+			g.suspendOrResume()
+		}
+	}
+}
+
+func (g *generator) position(corrects domain.ReportID) {
+	u := pick(g.rng, g.units)
+	if !corrects.IsZero() {
+		u = g.unitOf(corrects)
+	}
+	a := g.owner[u]
+	late := time.Duration(0)
+	if g.rng.IntN(6) == 0 {
+		late = time.Duration(10+g.rng.IntN(80)) * time.Minute
+	}
+	g.now = g.now.Add(time.Minute)
+	m := dt.MetaAt(g.t, domain.Actor{Agency: a, Unit: u}, g.now.Add(-late), g.now)
+	id := g.newReport()
+	p := dt.Must(geo.NewPoint(48+g.rng.Float64()/10, 7+g.rng.Float64()/10))
+	kind := "position"
+	if !corrects.IsZero() {
+		kind = "position correction"
+	}
+	g.decide(g.logs[u], kind, g.logs[u].ReportPosition(m, fieldlog.Entry{ID: id, Marking: pick(g.rng, pool(a)), Corrects: corrects},
+		fieldlog.Position{Point: p, Source: fieldlog.SourceGPS}))
+	g.reports[u] = append(g.reports[u], id)
+}
+
+func (g *generator) observation(corrects domain.ReportID) {
+	u := pick(g.rng, g.units)
+	if !corrects.IsZero() {
+		u = g.unitOf(corrects)
+	}
+	a := g.owner[u]
+	id := g.newReport()
+	kind := "observation"
+	if !corrects.IsZero() {
+		kind = "observation correction"
+	}
+	g.decide(g.logs[u], kind, g.logs[u].ReportObservation(g.meta(a), fieldlog.Entry{ID: id, Marking: pick(g.rng, pool(a)), Corrects: corrects},
+		fieldlog.Observation{Text: fmt.Sprintf("sighting %d", g.next)}))
+	g.reports[u] = append(g.reports[u], id)
+}
+
+func (g *generator) unitOf(id domain.ReportID) domain.UnitID {
+	for u, rs := range g.reports {
+		if slices.Contains(rs, id) {
+			return u
+		}
+	}
+	return domain.UnitID{}
+}
+
+// someReport picks a report of the log, or the zero ID.
+func (g *generator) someReport() (domain.UnitID, domain.ReportID) {
+	u := pick(g.rng, g.units)
+	if len(g.reports[u]) == 0 {
+		return u, domain.ReportID{}
+	}
+	return u, pick(g.rng, g.reports[u])
+}
+
+func (g *generator) correct() {
+	u, id := g.someReport()
+	if id.IsZero() || g.logs[u].Superseded(id) || g.logs[u].Retracted(id) {
+		return
+	}
+	if g.isPosition(id) {
+		g.position(id)
+	} else {
+		g.observation(id)
+	}
+}
+
+func (g *generator) isPosition(id domain.ReportID) bool {
+	for _, env := range g.log.envs {
+		if p, ok := env.Event.Payload.(*fieldlog.PositionReported); ok && p.ReportID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// linkedReports returns the reports that correct or are corrected.
+func (g *generator) linkedReports() []domain.ReportID {
+	var out []domain.ReportID
+	for _, env := range g.log.envs {
+		if r, ok := env.Event.Payload.(fieldlog.Report); ok && !r.Head().Corrects.IsZero() {
+			out = append(out, r.Head().ReportID, r.Head().Corrects)
+		}
+	}
+	return out
+}
+
+func (g *generator) retract() {
+	u, id := g.someReport()
+	if id.IsZero() {
+		return
+	}
+	g.decide(g.logs[u], "retract", g.logs[u].Retract(g.meta(g.owner[u]), g.newReport(), id, "wrong"))
+}
+
+// relax relaxes a random report, half the time one that corrects or is
+// corrected, so that relaxations reach along chains of corrections.
+func (g *generator) relax() {
+	u, id := g.someReport()
+	if linked := g.linkedReports(); len(linked) > 0 && g.rng.IntN(2) == 0 {
+		id = pick(g.rng, linked)
+		u = g.unitOf(id)
+	}
+	from, ok := g.logs[u].Marking(id)
+	if id.IsZero() || !ok {
+		return
+	}
+	var tos []marking.Marking
+	for _, m := range pool(g.owner[u]) {
+		if marking.CheckRelaxation(g.owner[u], from, m) == nil {
+			tos = append(tos, m)
+		}
+	}
+	if len(tos) == 0 {
+		return
+	}
+	g.decide(g.logs[u], "relax", g.logs[u].RelaxMarking(g.meta(g.owner[u]), g.newReport(), id, pick(g.rng, tos)))
+}
+
+func (g *generator) taskStep() {
+	if len(g.tasks) == 0 || g.rng.IntN(3) == 0 {
+		k := task.New(dt.Task(uint64(len(g.tasks) + 1)))
+		g.tasks = append(g.tasks, k)
+		g.decide(k, "issue", k.Issue(g.meta(lead), g.op, pick(g.rng, g.units), task.Terms{
+			Objective: "Check the rest area", Window: dt.Must(domain.NewPeriod(g.now, g.now.Add(4*time.Hour))),
+		}))
+		return
+	}
+	k := pick(g.rng, g.tasks)
+	if !k.Open() {
+		return
+	}
+	crew := domain.Actor{Agency: g.owner[k.Unit()], Unit: k.Unit()}
+	switch g.rng.IntN(3) {
+	case 0:
+		g.decide(k, "acknowledge", k.Acknowledge(dt.Meta(g.t, crew, g.tick()), k.Revision()))
+	case 1:
+		g.decide(k, "complete", k.Complete(dt.Meta(g.t, crew, g.tick()), "done"))
+	default:
+		g.decide(k, "cancel", k.Cancel(g.meta(lead), "no longer needed"))
+	}
+}
+
+func (g *generator) tick() time.Time {
+	g.now = g.now.Add(time.Minute)
+	return g.now
+}
+
+func (g *generator) join() {
+	if g.joined {
+		return
+	}
+	g.joined = true
+	g.decide(g.op, "join", g.op.AddParticipant(g.meta(lead), joiner))
+	g.decide(g.op, "agree", g.op.Agree(g.meta(joiner), g.op.ArrangementVersion()))
+	g.checkIn(dt.Unit(5), joiner)
+}
+
+func (g *generator) transfer() {
+	to := dt.PersonRef(20+g.next%5, 1)
+	if to == g.holder {
+		return
+	}
+	by := domain.Actor{Agency: lead, Person: g.holder.Person()}
+	g.decide(g.op, "transfer", g.op.TransferCommand(dt.Meta(g.t, by, g.tick()), operation.Transfer{
+		Position: g.seat, From: g.holder.Person(), To: to, BriefingRef: "BRF-1",
+		EffectiveAt: g.now.Add(time.Duration(g.rng.IntN(20)) * time.Minute),
+	}))
+	if g.op.Tenures(g.seat)[len(g.op.Tenures(g.seat))-1].Holder == to {
+		g.holder = to
+	}
+}
+
+func (g *generator) plan() {
+	n := len(g.op.OperationalPeriods())
+	start := dt.T0().Add(time.Duration(n) * 3 * time.Hour)
+	g.decide(g.op, "plan", g.op.PlanOperationalPeriod(g.meta(lead),
+		dt.Must(domain.NewPeriod(start, start.Add(3*time.Hour))), []string{fmt.Sprintf("objective %d", n+1)}))
+}
+
+func (g *generator) suspendOrResume() {
+	if g.op.Active() {
+		g.decide(g.op, "suspend", g.op.Suspend(g.meta(lead), "weather"))
+	} else {
+		g.decide(g.op, "resume", g.op.Resume(g.meta(lead)))
+	}
+}
+
+// checkCoverage fails a generator that stopped producing the interesting
+// cases, so the property cannot pass vacuously.
+func (g *generator) checkCoverage(t *testing.T) {
+	t.Helper()
+	for _, kind := range []string{"position", "observation", "relax", "retract", "issue", "transfer", "join"} {
+		if g.counts[kind] == 0 {
+			t.Errorf("the generated log has no %s: %v", kind, g.counts)
+		}
+	}
+}
