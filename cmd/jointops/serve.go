@@ -2,14 +2,22 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
+	app "github.com/jointops/jointops/commands"
+	"github.com/jointops/jointops/infra/auth"
+	"github.com/jointops/jointops/infra/config"
+	"github.com/jointops/jointops/infra/eventlog"
+	"github.com/jointops/jointops/infra/eventstore"
 	"github.com/jointops/jointops/infra/httpapi"
 )
 
@@ -36,8 +44,12 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 	defer store.Close()
 	log.Info("event store open", "store", describeStore(cfg))
 
-	health := httpapi.NewHealth(2*time.Second, httpapi.Check{Name: "event-log", Probe: headProbe(store)})
-	srv := httpapi.NewServer(cfg.HTTPAddr, httpapi.Routes(log, health), log)
+	handler, closeAPI, err := newAPI(ctx, cfg, store, log)
+	if err != nil {
+		return err
+	}
+	defer closeAPI()
+	srv := httpapi.NewServer(cfg.HTTPAddr, handler, log)
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
@@ -73,4 +85,52 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// newAPI wires the HTTP API: the token key (generated on first start), the
+// command handlers over the event log and the outcomes file, and the
+// health checks. close releases what it opened.
+func newAPI(ctx context.Context, cfg config.Config, store eventstore.Store, log *slog.Logger) (_ http.Handler, close func(), err error) {
+	key, created, err := auth.LoadOrCreateKey(cfg.TokenKeyPath())
+	if err != nil {
+		return nil, nil, err
+	}
+	// The path only: the key never reaches a log.
+	log.Info("token signing key", "path", cfg.TokenKeyPath(), "generated", created)
+
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, nil, fmt.Errorf("data dir: %w", err)
+	}
+	outcomes, err := eventlog.OpenOutcomes(ctx, cfg.OutcomesPath())
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() {
+		if err != nil {
+			outcomes.Close()
+		}
+	}()
+	codec, err := eventlog.NewCodec()
+	if err != nil {
+		return nil, nil, err
+	}
+	events := eventlog.NewLog(store, codec)
+	handlers, err := app.New(app.Config{Log: events, Outcomes: outcomes, Logger: log})
+	if err != nil {
+		return nil, nil, err
+	}
+	health := httpapi.NewHealth(2*time.Second, httpapi.Check{Name: "event-log", Probe: headProbe(store)})
+	h, err := httpapi.New(httpapi.Config{
+		Logger:       log,
+		Health:       health,
+		TokenKey:     key.Public().(ed25519.PublicKey),
+		Commands:     handlers,
+		RateLimit:    cfg.RateLimit,
+		RateBurst:    cfg.RateBurst,
+		MaxBodyBytes: cfg.MaxBodyBytes,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, func() { outcomes.Close() }, nil
 }

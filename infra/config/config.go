@@ -129,6 +129,10 @@ func (c Config) Validate() error {
 // SQLitePath is the embedded store's file inside DataDir.
 func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "events.db") }
 
+// OutcomesPath is the file inside DataDir that records the outcome of every
+// command by its ID, so a retried command gets its first answer.
+func (c Config) OutcomesPath() string { return filepath.Join(c.DataDir, "commands.db") }
+
 // TokenKeyPath is the file of the token signing key: TokenKeyFile, or
 // keys/token-signing.pem inside DataDir.
 func (c Config) TokenKeyPath() string {

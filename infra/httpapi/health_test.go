@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -25,7 +23,10 @@ func TestHealth(t *testing.T) {
 			return "", errors.New("catching up: 12 events behind")
 		}},
 	)
-	srv := httptest.NewServer(Routes(slog.New(slog.NewTextHandler(io.Discard, nil)), h))
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", h.Live)
+	mux.HandleFunc("GET /readyz", h.Ready)
+	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
 	get := func(path string) (int, healthBody) {
@@ -53,12 +54,15 @@ func TestHealth(t *testing.T) {
 	if code != http.StatusServiceUnavailable || b.Checks[1].OK || b.Checks[1].Detail != "catching up: 12 events behind" {
 		t.Fatalf("readyz while catching up = %d %+v", code, b)
 	}
-	resp, err := http.Post(srv.URL+"/healthz", "text/plain", nil)
-	if err != nil {
-		t.Fatal(err)
+}
+
+func TestHealthIsServedWithoutAToken(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	if r := e.do(t, "GET", "/healthz", "", nil); r.status != http.StatusOK {
+		t.Fatalf("GET /healthz = %d %s", r.status, r.body)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusMethodNotAllowed {
-		t.Fatalf("POST /healthz = %d, want 405", resp.StatusCode)
+	r := e.do(t, "POST", "/healthz", "", "{}")
+	if r.status != http.StatusMethodNotAllowed || r.problem(t).Type != ProblemMethodNotAllowed || r.header.Get("Allow") == "" {
+		t.Fatalf("POST /healthz = %d %v %s", r.status, r.header, r.body)
 	}
 }

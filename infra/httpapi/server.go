@@ -6,14 +6,6 @@ import (
 	"time"
 )
 
-// Routes returns the handler of the whole HTTP API.
-func Routes(log *slog.Logger, health *Health) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", health.Live)
-	mux.HandleFunc("GET /readyz", health.Ready)
-	return logRequests(log, mux)
-}
-
 // NewServer returns an http.Server with timeouts suited to an API whose
 // long-lived connections are WebSockets (which clear the deadlines they own).
 func NewServer(addr string, h http.Handler, log *slog.Logger) *http.Server {

@@ -1,0 +1,14 @@
+package httpapi
+
+// routes lists every /v1 endpoint, grouped by aggregate. The order is the
+// order of docs/API.md.
+func (a *api) routes() []route {
+	var rs []route
+	rs = append(rs, a.referenceRoutes()...)
+	rs = append(rs, a.operationRoutes()...)
+	rs = append(rs, a.commandStructureRoutes()...)
+	rs = append(rs, a.taskRoutes()...)
+	rs = append(rs, a.fieldLogRoutes()...)
+	rs = append(rs, a.readRoutes()...)
+	return rs
+}
