@@ -178,6 +178,16 @@ func (sub *subscription) deliver(ev eventstore.RecordedEvent) bool {
 			}
 		case <-sub.ctx.Done():
 			cancelMsg()
+			// An ack that raced with the end of the subscription still
+			// counts: the final flush must save it, or a clean Close would
+			// redeliver a message the consumer acknowledged.
+			select {
+			case <-msg.Acked():
+				if sub.tracker != nil {
+					sub.tracker.ack(ev.Position)
+				}
+			default:
+			}
 			return false
 		}
 	}
