@@ -37,6 +37,7 @@ func (s *Store) append(ctx context.Context, stream string, expected eventstore.E
 		return eventstore.AppendResult{}, err
 	}
 	var state eventstore.StreamState
+	reread := false
 	for attempt := 1; ; attempt++ {
 		t, err := s.readTail(ctx, stream, s.cfg.IdempotencyWindow+len(events))
 		if err != nil {
@@ -47,6 +48,13 @@ func (s *Store) append(ctx context.Context, stream string, expected eventstore.E
 			return res, err
 		}
 		if err := s.beyondWindow(stream, events); err != nil {
+			// A concurrent retry of the same append may have landed (and
+			// recorded its IDs) after our tail was read: read it once more
+			// before calling the IDs older than the window.
+			if !reread {
+				reread = true
+				continue
+			}
 			return eventstore.AppendResult{}, err
 		}
 		if !expected.Satisfied(state.Revision, state.Exists) {
