@@ -7,7 +7,6 @@ import (
 	"github.com/jointops/jointops/domain"
 	"github.com/jointops/jointops/domain/fieldlog"
 	"github.com/jointops/jointops/domain/marking"
-	"github.com/jointops/jointops/domain/operation"
 )
 
 // Report is a field report command: the unit files body in its log of the
@@ -40,29 +39,6 @@ type Relaxation struct {
 	ID         domain.ReportID
 	Report     domain.ReportID
 	To         marking.Marking
-}
-
-// authorizeUnit checks that p is the field unit itself, and that its
-// agency takes part in the operation. Whether the unit is attached, and
-// whether the operation is active, are compliance questions: facts from the
-// field are always recorded and flagged, never refused for that.
-func (h *Handlers) authorizeUnit(ctx context.Context, p Principal, op domain.OperationID, unit domain.UnitID) error {
-	if err := p.requireRole(RoleFieldUnit); err != nil {
-		return err
-	}
-	if u, _ := p.Unit(); u != unit {
-		return domain.Forbid(CodeNotThisUnit, "a field unit reports only as itself")
-	}
-	return view(ctx, h, operation.Stream(op), func() *operation.Operation { return operation.New(op) },
-		func(o *operation.Operation) error {
-			if o.Version() == 0 {
-				return domain.Missing(operation.CodeNotFound, "operation %s does not exist", op)
-			}
-			if !o.Participates(p.Agency) {
-				return domain.Forbid(CodeNotParticipant, "agency %s does not take part in operation %s", p.Agency, op)
-			}
-			return nil
-		})
 }
 
 // fileReport runs one field-log decision for unit in op.

@@ -65,8 +65,10 @@ type Appended struct {
 type EventLog interface {
 	// Load calls fold with the events of stream from index from (an
 	// aggregate's Version) on, in order, and returns the stream's version
-	// after the last of them. Events of types this build does not know are
-	// counted but not folded. A stream without events has version 0.
+	// after the last of them. An event of a type this build does not know
+	// is folded with a nil Payload, so the aggregate counts it (Replay
+	// skips it) and its Version stays the stream's. A stream without events
+	// has version 0.
 	Load(ctx context.Context, stream string, from uint64, fold func(domain.Event)) (version uint64, err error)
 	// Append appends events to stream if it holds exactly version events,
 	// durably, deriving each event's ID from env.CommandID and its index so

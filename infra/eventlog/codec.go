@@ -47,17 +47,6 @@ func (r *registry) Register(eventType string, version uint32, newPayload func() 
 	r.c.types[eventType] = registration{version: version, newPayload: newPayload}
 }
 
-// metadata is the envelope stored with every domain event.
-type metadata struct {
-	OccurredAt    time.Time          `json:"occurred_at"`
-	RecordedAt    time.Time          `json:"recorded_at"`
-	LateByNanos   int64              `json:"late_by_ns,omitempty"`
-	Actor         domain.Actor       `json:"actor"`
-	CommandID     uuid.UUID          `json:"command_id"`
-	CorrelationID uuid.UUID          `json:"correlation_id"`
-	Operation     domain.OperationID `json:"operation_id,omitzero"`
-}
-
 // Envelope is the command context stored with an event.
 type Envelope struct {
 	CommandID     uuid.UUID
@@ -100,8 +89,8 @@ func (c *Codec) Decode(r eventstore.RecordedEvent) (e domain.Event, known bool, 
 	if err := json.Unmarshal(r.Data, p); err != nil {
 		return domain.Event{}, false, fmt.Errorf("decode %s %s@%d: %w", r.Type, r.Stream, r.Revision, err)
 	}
-	var m metadata
-	if err := json.Unmarshal(r.Metadata, &m); err != nil {
+	m, err := decodeMetadata(r.Metadata)
+	if err != nil {
 		return domain.Event{}, false, fmt.Errorf("decode metadata of %s@%d: %w", r.Stream, r.Revision, err)
 	}
 	return domain.Event{

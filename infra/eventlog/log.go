@@ -24,39 +24,6 @@ var _ commands.EventLog = (*Log)(nil)
 // NewLog returns the command handlers' view of store.
 func NewLog(store eventstore.Store, codec *Codec) *Log { return &Log{store: store, codec: codec} }
 
-// loadPage is the ReadStream page size of Load.
-const loadPage = 1024
-
-// Load folds the events of stream from index from on.
-func (l *Log) Load(ctx context.Context, stream string, from uint64, fold func(domain.Event)) (uint64, error) {
-	version := from
-	for {
-		page, err := l.store.ReadStream(ctx, stream, eventstore.Forwards, version, loadPage)
-		if errors.Is(err, eventstore.ErrStreamNotFound) {
-			if from > 0 {
-				return 0, fmt.Errorf("stream %s vanished after %d events: %w", stream, from, err)
-			}
-			return 0, nil
-		}
-		if err != nil {
-			return 0, err
-		}
-		for _, r := range page {
-			e, known, err := l.codec.Decode(r)
-			if err != nil {
-				return 0, err
-			}
-			if known {
-				fold(e)
-			}
-			version = r.Revision + 1
-		}
-		if len(page) < loadPage {
-			return version, nil
-		}
-	}
-}
-
 // findWindow is how many of a stream's last events Find searches: a retry
 // after a crash comes soon, while the stream has moved on by a few events
 // at most.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
@@ -18,46 +19,95 @@ import (
 // every command by its ID. It is kept apart from the event log because
 // refusals must not append to the log.
 //
-// The file runs in WAL mode with synchronous=NORMAL: a record survives the
-// process being killed (it is in the OS's hands at commit) but not a power
-// cut. That is deliberate — an fsync per record would cap commands at the
-// disk's sync rate — and safe: the events of an accepted command are durable
-// in the log, where a retry finds them (EventLog.Find); only the replay of a
-// refusal lost in a power cut is decided afresh.
+// The file runs in WAL mode with synchronous=FULL: Put returns once the
+// record is on disk. Records are written by one goroutine that commits
+// every record waiting at that moment in one transaction (group commit), so
+// concurrent commands share the fsync; Get reads from a small pool of
+// read-only connections, beside the writer.
 type Outcomes struct {
-	db  *sql.DB
-	now func() time.Time
+	rdb, wdb    *sql.DB
+	get, insert *sql.Stmt
+	puts        chan putRequest
+	stop        chan struct{}
+	stopOnce    sync.Once
+	done        chan struct{}
+	now         func() time.Time
 }
 
 var _ commands.Outcomes = (*Outcomes)(nil)
 
+// errOutcomesClosed is returned by Put after Close.
+var errOutcomesClosed = errors.New("outcomes closed")
+
+const (
+	// readConns is the size of the read pool.
+	readConns = 4
+	// maxBatch bounds the records of one transaction.
+	maxBatch = 512
+)
+
+type putRequest struct {
+	id          commands.CommandID
+	fingerprint [32]byte
+	body        []byte
+	done        chan error
+}
+
 // OpenOutcomes opens (creating if needed) the outcomes file at path.
 func OpenOutcomes(ctx context.Context, path string) (*Outcomes, error) {
-	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(5000)"} {
-		q.Add("_pragma", p)
-	}
-	db, err := sql.Open("sqlite", path+"?"+q.Encode())
+	wdb, err := openSQLite(path, "journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(5000)")
 	if err != nil {
 		return nil, fmt.Errorf("open outcomes %s: %w", path, err)
 	}
-	// One connection: writes are serialized by SQLite anyway, and this
-	// keeps the WAL pragmas on the one connection that writes.
-	db.SetMaxOpenConns(1)
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS outcomes (
+	wdb.SetMaxOpenConns(1) // the one writer
+	if _, err := wdb.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS outcomes (
 		command_id  BLOB PRIMARY KEY CHECK (length(command_id) = 16),
 		fingerprint BLOB NOT NULL CHECK (length(fingerprint) = 32),
 		outcome     BLOB NOT NULL,
 		recorded_at INTEGER NOT NULL
 	) WITHOUT ROWID`); err != nil {
-		db.Close()
+		wdb.Close()
 		return nil, fmt.Errorf("open outcomes %s: %w", path, err)
 	}
-	return &Outcomes{db: db, now: time.Now}, nil
+	insert, err := wdb.PrepareContext(ctx, `INSERT OR IGNORE INTO outcomes (command_id, fingerprint, outcome, recorded_at) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("open outcomes %s: %w", path, err)
+	}
+	rdb, err := openSQLite(path, "query_only(1)", "busy_timeout(5000)")
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("open outcomes %s: %w", path, err)
+	}
+	rdb.SetMaxOpenConns(readConns)
+	rdb.SetMaxIdleConns(readConns)
+	get, err := rdb.PrepareContext(ctx, `SELECT fingerprint, outcome FROM outcomes WHERE command_id = ?`)
+	if err != nil {
+		rdb.Close()
+		wdb.Close()
+		return nil, fmt.Errorf("open outcomes %s: %w", path, err)
+	}
+	o := &Outcomes{rdb: rdb, wdb: wdb, get: get, insert: insert, puts: make(chan putRequest),
+		stop: make(chan struct{}), done: make(chan struct{}), now: time.Now}
+	go o.write(context.WithoutCancel(ctx))
+	return o, nil
 }
 
-// Close closes the file.
-func (o *Outcomes) Close() error { return o.db.Close() }
+func openSQLite(path string, pragmas ...string) (*sql.DB, error) {
+	q := url.Values{}
+	for _, p := range pragmas {
+		q.Add("_pragma", p)
+	}
+	return sql.Open("sqlite", path+"?"+q.Encode())
+}
+
+// Close stops the writer, after the records already handed to it, and
+// closes the file.
+func (o *Outcomes) Close() error {
+	o.stopOnce.Do(func() { close(o.stop) })
+	<-o.done
+	return errors.Join(o.get.Close(), o.insert.Close(), o.rdb.Close(), o.wdb.Close())
+}
 
 // stored is the JSON form of an outcome without its fingerprint.
 type stored struct {
@@ -68,7 +118,7 @@ type stored struct {
 // Get returns the outcome recorded for id.
 func (o *Outcomes) Get(ctx context.Context, id commands.CommandID) (commands.Outcome, bool, error) {
 	var fp, body []byte
-	err := o.db.QueryRowContext(ctx, `SELECT fingerprint, outcome FROM outcomes WHERE command_id = ?`, id[:]).Scan(&fp, &body)
+	err := o.get.QueryRowContext(ctx, id[:]).Scan(&fp, &body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return commands.Outcome{}, false, nil
 	}
@@ -84,16 +134,73 @@ func (o *Outcomes) Get(ctx context.Context, id commands.CommandID) (commands.Out
 	return out, true, nil
 }
 
-// Put records the outcome of id, keeping an earlier record if there is one.
+// Put records the outcome of id, keeping an earlier record if there is one,
+// and returns once it is durable.
 func (o *Outcomes) Put(ctx context.Context, id commands.CommandID, out commands.Outcome) error {
 	body, err := json.Marshal(stored{Accepted: out.Accepted, Refusal: out.Refusal})
 	if err != nil {
 		return fmt.Errorf("encode outcome %s: %w", id, err)
 	}
-	_, err = o.db.ExecContext(ctx, `INSERT OR IGNORE INTO outcomes (command_id, fingerprint, outcome, recorded_at) VALUES (?, ?, ?, ?)`,
-		id[:], out.Fingerprint[:], body, o.now().UnixNano())
-	if err != nil {
-		return fmt.Errorf("put outcome %s: %w", id, err)
+	req := putRequest{id: id, fingerprint: out.Fingerprint, body: body, done: make(chan error, 1)}
+	select {
+	case o.puts <- req:
+	case <-o.stop:
+		return fmt.Errorf("put outcome %s: %w", id, errOutcomesClosed)
+	case <-ctx.Done():
+		return fmt.Errorf("put outcome %s: %w", id, context.Cause(ctx))
 	}
-	return nil
+	select {
+	case err := <-req.done:
+		if err != nil {
+			return fmt.Errorf("put outcome %s: %w", id, err)
+		}
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("put outcome %s: %w", id, context.Cause(ctx))
+	}
+}
+
+// write is the writer goroutine: it takes a record, every other one already
+// waiting, and commits them together.
+func (o *Outcomes) write(ctx context.Context) {
+	defer close(o.done)
+	batch := make([]putRequest, 0, maxBatch)
+	for {
+		select {
+		case <-o.stop:
+			return
+		case req := <-o.puts:
+			batch = append(batch[:0], req)
+		}
+	gather:
+		for len(batch) < maxBatch {
+			select {
+			case req := <-o.puts:
+				batch = append(batch, req)
+			default:
+				break gather
+			}
+		}
+		err := o.commit(ctx, batch)
+		for _, req := range batch {
+			req.done <- err
+		}
+	}
+}
+
+// commit writes batch in one transaction.
+func (o *Outcomes) commit(ctx context.Context, batch []putRequest) error {
+	tx, err := o.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	insert := tx.StmtContext(ctx, o.insert)
+	now := o.now().UnixNano()
+	for _, req := range batch {
+		if _, err := insert.ExecContext(ctx, req.id[:], req.fingerprint[:], req.body, now); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
