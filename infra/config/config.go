@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -48,6 +49,14 @@ type Config struct {
 	RateBurst int
 	// MaxBodyBytes bounds the body of one API request.
 	MaxBodyBytes int64
+	// AllowedOrigins are the origins (scheme://host[:port]) whose pages may
+	// open live boards over WebSocket, besides the server's own host. A
+	// WebSocket upgrade from any other origin is refused: browsers send
+	// cookies and credentials cross-site, so the origin is the only proof
+	// that a page of ours opened the socket.
+	AllowedOrigins []string
+	// Demo loads the demo world and runs the field simulator (make run).
+	Demo bool
 }
 
 // Defaults of the API limits. They are generous: a field unit reports a few
@@ -123,6 +132,11 @@ func (c Config) Validate() error {
 	if c.MaxBodyBytes < 1<<10 {
 		errs = append(errs, fmt.Errorf("max body bytes %d: must be at least 1024", c.MaxBodyBytes))
 	}
+	for _, o := range c.AllowedOrigins {
+		if err := checkOrigin(o); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -132,6 +146,14 @@ func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "events.db
 // OutcomesPath is the file inside DataDir that records the outcome of every
 // command by its ID, so a retried command gets its first answer.
 func (c Config) OutcomesPath() string { return filepath.Join(c.DataDir, "commands.db") }
+
+// ProjectionsPath is the file inside DataDir that keeps the checkpoints of
+// the projections: their state with the log position it reflects.
+func (c Config) ProjectionsPath() string { return filepath.Join(c.DataDir, "projections.db") }
+
+// SnapshotsPath is the file inside DataDir that caches aggregate snapshots,
+// so that a long stream is not folded from its first event after a start.
+func (c Config) SnapshotsPath() string { return filepath.Join(c.DataDir, "snapshots.db") }
 
 // TokenKeyPath is the file of the token signing key: TokenKeyFile, or
 // keys/token-signing.pem inside DataDir.
@@ -166,6 +188,16 @@ func (c *Config) FromEnv(lookup func(string) (string, bool)) error {
 		if v, ok := lookup(k); ok {
 			*p = v
 		}
+	}
+	if v, ok := lookup("JOINTOPS_ALLOWED_ORIGINS"); ok {
+		c.AllowedOrigins = splitList(v)
+	}
+	if v, ok := lookup("JOINTOPS_DEMO"); ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("JOINTOPS_DEMO: %w", err)
+		}
+		c.Demo = b
 	}
 	if v, ok := lookup("JOINTOPS_SHUTDOWN_TIMEOUT"); ok {
 		d, err := time.ParseDuration(v)
@@ -205,4 +237,29 @@ func ParseLevel(s string) (slog.Level, error) {
 		return l, fmt.Errorf("log level %q: want debug, info, warn or error", s)
 	}
 	return l, nil
+}
+
+// checkOrigin accepts an origin as browsers send it: scheme://host[:port],
+// with no path, query or user.
+func checkOrigin(o string) error {
+	u, err := url.Parse(o)
+	if err != nil {
+		return fmt.Errorf("allowed origin %q: %w", o, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("allowed origin %q: want scheme://host[:port]", o)
+	}
+	return nil
+}
+
+// splitList splits a comma-separated list, dropping blanks.
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -34,6 +34,8 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		{"api limits", func(c *Config) { c.RateLimit = -1; c.RateBurst = -2; c.MaxBodyBytes = 10 },
 			[]string{"rate limit", "rate burst", "max body bytes"}},
 		{"infinite rate", func(c *Config) { c.RateLimit = math.Inf(1) }, []string{"rate limit"}},
+		{"origin with a path", func(c *Config) { c.AllowedOrigins = []string{"https://ops.example/board"} }, []string{"allowed origin"}},
+		{"origin without scheme", func(c *Config) { c.AllowedOrigins = []string{"ops.example"} }, []string{"allowed origin"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,5 +113,26 @@ func TestTokenKeyPathDefaultsIntoDataDir(t *testing.T) {
 	c := Config{DataDir: "/var/lib/jointops"}
 	if got, want := c.TokenKeyPath(), filepath.Join("/var/lib/jointops", "keys", "token-signing.pem"); got != want {
 		t.Fatalf("TokenKeyPath = %q, want %q", got, want)
+	}
+}
+
+func TestBoardsAndDemoFromEnv(t *testing.T) {
+	env := map[string]string{
+		"JOINTOPS_ALLOWED_ORIGINS": " https://ops.example , http://wall.local:8080,",
+		"JOINTOPS_DEMO":            "true",
+	}
+	var c Config
+	if err := c.FromEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err != nil {
+		t.Fatal(err)
+	}
+	c.SetDefaults()
+	if !c.Demo || len(c.AllowedOrigins) != 2 || c.AllowedOrigins[0] != "https://ops.example" || c.AllowedOrigins[1] != "http://wall.local:8080" {
+		t.Fatalf("env not applied: demo %v origins %q", c.Demo, c.AllowedOrigins)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := (&Config{}).FromEnv(func(k string) (string, bool) { return "maybe", k == "JOINTOPS_DEMO" }); err == nil || !strings.Contains(err.Error(), "JOINTOPS_DEMO") {
+		t.Fatalf("err = %v, want one naming JOINTOPS_DEMO", err)
 	}
 }
