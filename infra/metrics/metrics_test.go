@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -82,5 +83,29 @@ func TestGaugesAreReadAtScrapeTime(t *testing.T) {
 	}
 	if !strings.Contains(later, `jointops_subscriber_lag_events{group="boards"} 0`) {
 		t.Error("lag gauge not re-read at the second scrape")
+	}
+}
+
+func TestCommandsCountsPostsByOutcome(t *testing.T) {
+	m := metrics.New()
+	status := map[string]int{"/ok": 201, "/bad": 400, "/rule": 422, "/boom": 500}
+	h := m.Commands(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(status[r.URL.Path])
+	}))
+	for _, p := range []string{"/ok", "/ok", "/bad", "/rule", "/boom"} {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", p, nil))
+	}
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/ok", nil))
+	text := scrape(t, m)
+	for _, want := range []string{
+		`jointops_commands_total{outcome="accepted"} 2`,
+		`jointops_commands_total{outcome="invalid"} 1`,
+		`jointops_commands_total{outcome="rejected"} 1`,
+		`jointops_commands_total{outcome="error"} 1`,
+		`jointops_command_duration_seconds_count{outcome="accepted"} 2`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
 	}
 }
