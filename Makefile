@@ -7,9 +7,9 @@ BENCHCOUNT ?= 3
 
 .PHONY: run build test test-short bench lint fmt clean
 
-## run: start jointops on the embedded SQLite store in $(DATA_DIR)
+## run: start jointops on the embedded SQLite store in $(DATA_DIR) with the live demo operation
 run:
-	$(GO) run ./cmd/jointops serve --data-dir $(DATA_DIR) --addr $(ADDR)
+	$(GO) run ./cmd/jointops serve --demo --data-dir $(DATA_DIR) --addr $(ADDR)
 
 ## build: build bin/jointops
 build:

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -25,10 +24,17 @@ import (
 // the base URL it logged and its log.
 func startServe(t *testing.T, args ...string) (base string, log *syncBuffer) {
 	t.Helper()
+	base, _, log = startServeOut(t, args...)
+	return base, log
+}
+
+// startServeOut is startServe that also returns what serve prints.
+func startServeOut(t *testing.T, args ...string) (base string, stdout, log *syncBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
-	log = &syncBuffer{}
+	stdout, log = &syncBuffer{}, &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, append([]string{"serve"}, args...), &bytes.Buffer{}, log) }()
+	go func() { done <- run(ctx, append([]string{"serve"}, args...), stdout, log) }()
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -43,7 +49,7 @@ func startServe(t *testing.T, args ...string) (base string, log *syncBuffer) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		if m := urlRE.FindStringSubmatch(log.String()); m != nil {
-			return m[1], log
+			return m[1], stdout, log
 		}
 		select {
 		case err := <-done:

@@ -192,7 +192,7 @@ func (c *Config) FromEnv(lookup func(string) (string, bool)) error {
 	if v, ok := lookup("JOINTOPS_ALLOWED_ORIGINS"); ok {
 		c.AllowedOrigins = splitList(v)
 	}
-	if v, ok := lookup("JOINTOPS_DEMO"); ok {
+	if v, ok := lookup("JOINTOPS_DEMO"); ok && v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
 			return fmt.Errorf("JOINTOPS_DEMO: %w", err)
