@@ -10,6 +10,14 @@
 // ignored, so old code can fold newer logs. They perform no I/O and read no
 // clock; time comes from the events.
 //
+// Read models can be saved and restored instead of folded again from the
+// start of the log: AgencyOperations and Router implement
+// encoding.BinaryMarshaler and encoding.BinaryUnmarshaler, and a board has
+// MarshalBinary and board.Restore. A snapshot starts with its format
+// version; restoring one of a version this build does not read fails with
+// ErrSnapshotVersion (rebuild from the log), any other unusable snapshot
+// with ErrSnapshotCorrupt.
+//
 // The packages under projections/ import only the domain model
 // (domain/...), the standard library and github.com/google/uuid. They never
 // import commands/ or infra/: the runner that feeds them from the event log

@@ -29,6 +29,12 @@ type Config struct {
 	Commands *commands.Handlers
 	// Now is the clock of token expiry and rate limiting; time.Now if nil.
 	Now func() time.Time
+	// Boards serves the reads of the per-agency boards; nil: those routes
+	// are not served.
+	Boards Boards
+	// Live streams boards over WebSocket; it needs Boards. nil: the live
+	// route is not served.
+	Live LiveBoards
 }
 
 // Defaults of Config, generous enough that 200 units reporting as fast as
@@ -74,6 +80,9 @@ func (c Config) Validate() error {
 	}
 	if c.RateBurst < 1 {
 		errs = append(errs, fmt.Errorf("rate burst %d: must be at least 1", c.RateBurst))
+	}
+	if c.Live != nil && c.Boards == nil {
+		errs = append(errs, errors.New("live: the live boards need the boards"))
 	}
 	if c.MaxBodyBytes < 1<<10 {
 		errs = append(errs, fmt.Errorf("max body bytes %d: must be at least 1024", c.MaxBodyBytes))

@@ -108,12 +108,7 @@ func newAudiences() audiences {
 
 // list interns a marking list.
 func (a *audiences) list(l markingList) listID {
-	var b strings.Builder
-	for _, m := range l {
-		b.WriteString(markingKey(m))
-		b.WriteByte(';')
-	}
-	key := b.String()
+	key := listKey(l)
 	if id, ok := a.listKeys[key]; ok {
 		return id
 	}
@@ -152,18 +147,7 @@ func (a *audiences) rebase(l listID, corrected listID) listID {
 
 // spec interns an audience.
 func (a *audiences) spec(agency domain.AgencyID, all, not []listID) specID {
-	var b strings.Builder
-	if !agency.IsZero() {
-		b.WriteString(agency.String())
-	}
-	for _, group := range [][]listID{all, not} {
-		b.WriteByte('|')
-		for _, l := range group {
-			b.WriteString(strconv.Itoa(int(l)))
-			b.WriteByte(',')
-		}
-	}
-	key := b.String()
+	key := specKey(agency, all, not)
 	if id, ok := a.specKeys[key]; ok {
 		return id
 	}
@@ -178,6 +162,33 @@ func (a *audiences) spec(agency domain.AgencyID, all, not []listID) specID {
 	a.specs = append(a.specs, s)
 	a.specKeys[key] = id
 	return id
+}
+
+// listKey is the interning key of a marking list: equal lists, and only
+// they, have equal keys.
+func listKey(l markingList) string {
+	var b strings.Builder
+	for _, m := range l {
+		b.WriteString(markingKey(m))
+		b.WriteByte(';')
+	}
+	return b.String()
+}
+
+// specKey is the interning key of an audience spec.
+func specKey(agency domain.AgencyID, all, not []listID) string {
+	var b strings.Builder
+	if !agency.IsZero() {
+		b.WriteString(agency.String())
+	}
+	for _, group := range [][]listID{all, not} {
+		b.WriteByte('|')
+		for _, l := range group {
+			b.WriteString(strconv.Itoa(int(l)))
+			b.WriteByte(',')
+		}
+	}
+	return b.String()
 }
 
 // audience resolves an interned spec with the participants in force.

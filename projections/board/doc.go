@@ -49,6 +49,31 @@
 // Board.Fold folds without building deltas, for rebuilds and time travel
 // (fold a fresh board up to any position, then take View for any agency).
 //
+// # Snapshots
+//
+// Board.MarshalBinary writes the board's whole state, config included, and
+// Restore reads it back: the restored board shows every agency the same
+// View, and returns the same Deltas for every following event, as the
+// board the snapshot was taken of. A runner saves it with the log position
+// of the board (Board.Position) and, on restart, restores it and folds only
+// the events after that position, instead of the whole log. MarshalBinary
+// only reads the board: it may run beside View, never beside Apply or
+// Fold.
+//
+// A snapshot is binary — varints, raw UUIDs, the interned marking lists
+// and audiences by index, report bodies as their JSON — checksummed
+// (CRC-32C), and starts with its format version. A version this build does
+// not read is an error wrapping projections.ErrSnapshotVersion: rebuild the
+// board from the log. Anything else wrong (truncated, damaged, of another
+// read model, inconsistent) wraps projections.ErrSnapshotCorrupt: Restore
+// checks every index and link the board relies on, so it never panics and
+// never returns a board that could. Most of a busy board's snapshot is the
+// index of every position report it folded, 19 bytes each: about 29 bytes
+// per event, 29 MB for an operation of 1,000,000 events (see
+// BenchmarkSnapshot1M). A change of what the board keeps is a new format
+// version.
+//
 // Like everything under projections/, this package imports only the domain
-// model and the standard library; it never imports commands/ or infra/.
+// model, the standard library and github.com/google/uuid (through
+// projections/internal/wire); it never imports commands/ or infra/.
 package board

@@ -167,7 +167,7 @@ func (o *oracle) leaked(a domain.AgencyID, seen string) string {
 // generator drives the aggregates with random decisions and records what
 // they raise. Rejected decisions raise nothing and are simply skipped.
 type generator struct {
-	t       *testing.T
+	t       testing.TB
 	rng     *rand.Rand
 	log     *eventLog
 	now     time.Time
@@ -184,7 +184,7 @@ type generator struct {
 	counts  map[string]int
 }
 
-func newGenerator(t *testing.T, seed uint64) *generator {
+func newGenerator(t testing.TB, seed uint64) *generator {
 	g := &generator{
 		t: t, rng: rand.New(rand.NewPCG(seed, 7)), log: newLog(), now: dt.T0(),
 		op: operation.New(opID), logs: map[domain.UnitID]*fieldlog.Log{}, owner: map[domain.UnitID]domain.AgencyID{},

@@ -14,7 +14,7 @@ type report struct {
 	id                    domain.ReportID
 	unit                  domain.UnitID
 	typ                   string
-	payload               fieldlog.Report
+	body                  any // what the report says: body(payload)
 	occurred, recorded    time.Time
 	lateBy                time.Duration
 	list                  listID // its own marking in force, then its corrected reports'
@@ -132,7 +132,7 @@ func (b *Board) reported(ev domain.Event, r fieldlog.Report) {
 		return
 	}
 	rep := &report{
-		id: h.ReportID, unit: h.UnitID, typ: r.EventType(), payload: r,
+		id: h.ReportID, unit: h.UnitID, typ: r.EventType(), body: body(r),
 		occurred: ev.OccurredAt, recorded: ev.RecordedAt, lateBy: ev.LateBy,
 		list: b.ownList(h.Marking, h.Corrects), corrects: h.Corrects,
 	}
@@ -146,7 +146,7 @@ func (b *Board) reported(ev domain.Event, r fieldlog.Report) {
 	if b.link(h.Corrects, rep.id) {
 		b.putCorrected(h.Corrects, rep.list)
 	}
-	b.addEntry(reportEntry(rep))
+	b.addEntry(reportEntry(rep, reportSummary(r)))
 }
 
 // retracted marks a report withdrawn, for those who may see it.
@@ -282,7 +282,7 @@ func (b *Board) renderReport(r *report, withCorrector bool) Report {
 	v := Report{
 		Report: r.id, Unit: r.unit, Type: r.typ, OccurredAt: r.occurred, RecordedAt: r.recorded,
 		LateBySeconds: int64(r.lateBy / time.Second), Marking: b.aud.lists[r.list][0], Corrects: r.corrects,
-		Body: body(r.payload),
+		Body: r.body,
 	}
 	if withCorrector {
 		v.CorrectedBy = r.correctedBy

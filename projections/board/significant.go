@@ -151,12 +151,12 @@ func reportHeadline(r fieldlog.Report) string {
 	return r.EventType()
 }
 
-// reportEntry is the entry of a field report.
-func reportEntry(r *report) *entry {
+// reportEntry is the entry of a field report with its summary.
+func reportEntry(r *report, summary string) *entry {
 	return &entry{
 		Entry: Entry{
 			Key: r.id.String(), Type: r.typ, OccurredAt: r.occurred, RecordedAt: r.recorded,
-			Summary: reportSummary(r.payload), Report: r.id, Unit: r.unit,
+			Summary: summary, Report: r.id, Unit: r.unit,
 		},
 		subject: r.id,
 	}

@@ -38,33 +38,45 @@ func (p *point) before(q *point) bool {
 	return p.id.Compare(q.id) < 0
 }
 
-// ring holds the latest positions of one marking list in order, in a
-// circular buffer of fixed size.
+// ring holds the latest positions of one marking list in order: at most
+// size, in a circular buffer that grows up to size as points arrive.
+// While it is not full, start is 0.
 type ring struct {
 	list     listID
+	size     int
 	buf      []point
 	start, n int
 }
 
-func newRing(l listID, size int) *ring { return &ring{list: l, buf: make([]point, size)} }
+func newRing(l listID, size int) *ring { return &ring{list: l, size: size} }
 
 func (r *ring) at(i int) *point { return &r.buf[(r.start+i)%len(r.buf)] }
 
 // insert adds p in order, dropping the oldest point beyond the ring's
 // size; it reports whether p itself was kept.
 func (r *ring) insert(p point) bool {
-	size := len(r.buf)
 	if r.n > 0 && p.before(r.at(r.n-1)) {
 		return r.insertLate(p)
 	}
-	if r.n < size {
-		*r.at(r.n) = p
+	if r.n < r.size {
+		if r.n == len(r.buf) {
+			r.grow(r.n + 1)
+		}
+		r.buf[r.n] = p
 		r.n++
 		return true
 	}
 	r.buf[r.start] = p
-	r.start = (r.start + 1) % size
+	r.start = (r.start + 1) % r.size
 	return true
+}
+
+// grow makes room for at least n points (n ≤ size), keeping the points
+// of a ring that is not full.
+func (r *ring) grow(n int) {
+	buf := make([]point, min(r.size, max(n, 4, 2*len(r.buf))))
+	copy(buf, r.buf[:r.n])
+	r.buf = buf
 }
 
 // insertLate inserts a point older than the newest: a late report.
@@ -76,7 +88,7 @@ func (r *ring) insertLate(p point) bool {
 	}
 	pts = slices.Insert(pts, i, p)
 	kept := true
-	if len(pts) > len(r.buf) {
+	if len(pts) > r.size {
 		kept = i > 0
 		pts = pts[1:]
 	}
@@ -94,6 +106,9 @@ func (r *ring) points() []point {
 }
 
 func (r *ring) reset(pts []point) {
+	if len(pts) > len(r.buf) {
+		r.grow(len(pts))
+	}
 	r.start, r.n = 0, copy(r.buf, pts)
 }
 
