@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/tls"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,8 +13,10 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/jointops/jointops/domain"
 	"github.com/jointops/jointops/infra/auth"
 	"github.com/jointops/jointops/infra/demo"
+	"github.com/jointops/jointops/infra/webui"
 )
 
 // demoTokenTTL is how long the printed demo tokens stay valid: a working
@@ -93,7 +94,7 @@ func (d *demoRun) banner(out io.Writer, base string) {
 	fmt.Fprintf(out, "Operation %s is live. Open a board (each link is one agency's view):\n", d.world.Operation.ID)
 	for _, r := range d.tokens.Rows() {
 		if r.Role == "observer" {
-			fmt.Fprintf(out, "  %-28s %s/#operation=%s&token=%s\n", r.Agency, base, d.world.Operation.ID, r.Token)
+			fmt.Fprintf(out, "  %-28s %s/#op=%s&token=%s\n", r.Agency, base, d.world.Operation.ID, r.Token)
 		}
 	}
 	fmt.Fprintf(out, "\nTokens (Authorization: Bearer <token>), valid %s:\n", d.tokens.TTL())
@@ -102,29 +103,73 @@ func (d *demoRun) banner(out io.Writer, base string) {
 }
 
 // tokensHandler serves the demo's token table to the board page's agency
-// switcher. It exists only in demo mode, whose tokens are printed on the
-// console anyway; a server without --demo has no such route.
-func (d *demoRun) tokensHandler() http.Handler {
-	type row struct {
-		Agency   string    `json:"agency"`
-		AgencyID uuid.UUID `json:"agency_id"`
-		Role     string    `json:"role"`
-		Who      string    `json:"who"`
-		Subject  uuid.UUID `json:"subject"`
-		Token    string    `json:"token"`
+// switcher, lead agency's observer first. It exists only in demo mode, whose
+// tokens are printed on the console anyway; a server without --demo has no
+// such route.
+func (d *demoRun) tokensHandler() (http.Handler, error) {
+	states := map[uuid.UUID]string{}
+	for _, a := range d.world.Agencies {
+		states[a.ID] = a.State
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rows := d.tokens.Rows()
-		out := struct {
-			Operation uuid.UUID `json:"operation_id"`
-			Notice    string    `json:"notice"`
-			Tokens    []row     `json:"tokens"`
-		}{Operation: d.world.Operation.ID, Notice: d.world.Notice, Tokens: make([]row, len(rows))}
-		for i, t := range rows {
-			out.Tokens[i] = row{t.Agency, t.AgencyID, t.Role, t.Who, t.Subject, t.Token}
+	lead := d.world.Agency(d.world.Operation.Lead)
+	var first, rest []webui.DemoToken
+	for _, r := range d.tokens.Rows() {
+		agency, err := domain.NewAgencyID(r.AgencyID)
+		if err != nil {
+			return nil, fmt.Errorf("demo tokens: %w", err)
 		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Cache-Control", "no-store")
-		json.NewEncoder(w).Encode(out)
-	})
+		state, err := domain.ParseStateCode(states[r.AgencyID])
+		if err != nil {
+			return nil, fmt.Errorf("demo tokens: %w", err)
+		}
+		t := webui.DemoToken{Agency: agency, AgencyName: r.Agency, State: state, Role: r.Role,
+			Subject: r.Subject.String(), Label: r.Who, Token: r.Token}
+		if lead != nil && r.AgencyID == lead.ID && r.Role == "observer" {
+			first = append(first, t)
+		} else {
+			rest = append(rest, t)
+		}
+	}
+	op, err := domain.NewOperationID(d.world.Operation.ID)
+	if err != nil {
+		return nil, fmt.Errorf("demo tokens: %w", err)
+	}
+	return webui.DemoTokensHandler(webui.DemoTokens{Operation: op, Tokens: append(first, rest...)})
+}
+
+// mapSource draws the demo's states and land borders under the board.
+func (d *demoRun) mapSource() (webui.MapSource, error) {
+	code := func(s string) (domain.StateCode, error) {
+		c, err := domain.ParseStateCode(s)
+		if err != nil {
+			return c, fmt.Errorf("demo map: %w", err)
+		}
+		return c, nil
+	}
+	var m webui.StaticMap
+	for _, st := range d.world.States {
+		c, err := code(st.Code)
+		if err != nil {
+			return nil, err
+		}
+		s := webui.State{Code: c, Name: st.Name, Territory: st.Territory}
+		for _, b := range d.world.Borders {
+			other := ""
+			switch st.Code {
+			case b.States[0]:
+				other = b.States[1]
+			case b.States[1]:
+				other = b.States[0]
+			default:
+				continue
+			}
+			n, err := code(other)
+			if err != nil {
+				return nil, err
+			}
+			s.Borders = append(s.Borders, webui.Border{Neighbour: n, Line: b.Line})
+		}
+		m = append(m, s)
+	}
+	return m, nil
 }

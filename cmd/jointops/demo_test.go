@@ -38,7 +38,7 @@ func TestServeDemo(t *testing.T) {
 	if err := json.NewDecoder(resp.Body).Decode(&table); err != nil {
 		t.Fatal(err)
 	}
-	if table.Operation == "" || !strings.Contains(stdout.String(), "#operation="+table.Operation+"&token=") {
+	if table.Operation == "" || !strings.Contains(stdout.String(), "#op="+table.Operation+"&token=") {
 		t.Fatalf("banner lacks a board link to operation %q:\n%s", table.Operation, stdout.String())
 	}
 	agencies := map[string]bool{}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jointops/jointops/domain"
 	"github.com/jointops/jointops/infra/eventstore"
+	"github.com/jointops/jointops/infra/projector"
 	"github.com/jointops/jointops/projections"
 	"github.com/jointops/jointops/projections/board"
 )
@@ -23,12 +24,7 @@ const (
 
 // Checkpoint is what Boards changed since the previous checkpoint, for
 // the runner to save with the position in one transaction.
-type Checkpoint struct {
-	// Position is the last event folded ("" for none).
-	Position string
-	// Parts are the changed parts by name; a nil value deletes a part.
-	Parts map[string][]byte
-}
+type Checkpoint = projector.Checkpoint
 
 // Checkpoint returns the parts changed since the previous successful call
 // — one per board that changed ("board/<operation>"), "agencyops",

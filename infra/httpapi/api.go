@@ -47,6 +47,9 @@ func New(cfg Config) (http.Handler, error) {
 	for _, rt := range a.routes() {
 		a.mux.Handle(rt.method+" "+rt.pattern, a.secure(rt.serve))
 	}
+	for _, rt := range a.adminRoutes() {
+		a.mux.Handle(rt.method+" "+rt.pattern, a.secure(rt.serve))
+	}
 	for _, rt := range a.boardRoutes() {
 		a.mux.Handle(rt.method+" "+rt.pattern, a.secureBoard(rt.serve))
 	}

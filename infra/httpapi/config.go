@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"net/http"
 	"time"
 
 	"github.com/jointops/jointops/commands"
@@ -35,6 +36,12 @@ type Config struct {
 	// Live streams boards over WebSocket; it needs Boards. nil: the live
 	// route is not served.
 	Live LiveBoards
+	// Projections serves the admin view of the projection runner; nil:
+	// not served.
+	Projections Projections
+	// Metrics serves GET /metrics (Prometheus text) to administrators; nil:
+	// not served.
+	Metrics http.Handler
 }
 
 // Defaults of Config, generous enough that 200 units reporting as fast as

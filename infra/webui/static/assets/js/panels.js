@@ -16,7 +16,7 @@ export function summary(view, names) {
     ["Lead", view.lead ? names.agency(view.lead) : "—"],
     ["Host states", (view.host_states ?? []).join(", ") || "—"],
     ["Period", period(view.period) || "—"],
-    ["Legal basis", (view.legal_basis ?? []).map((l) => `${l.instrument} ${l.provision}`).join("; ") || "—"],
+    ["Legal basis", (view.legal_basis ?? []).map((l) => [l.instrument, l.provision].filter(Boolean).join(" ")).join("; ") || "—"],
     ["Operational period", op ? `${op.number}: ${period(op.period)}` : "none current"],
     ["As of", dateTime(view.as_of) || "—"],
   ];
