@@ -193,4 +193,3 @@ func (p runnerProgress) Behind() int64 {
 	}
 	return 0
 }
-
