@@ -34,6 +34,7 @@ func commands() []command {
 		{"serve", "run the server (HTTP API, boards) on the configured event store", runServe},
 		{"token", "issue a signed bearer token (token issue --agency … --subject … --role …)", runToken},
 		{"verify", "walk every stream's hash chain and name the first broken link", runVerify},
+		{"projections", "rebuild the read models from the log at the next start (projections rebuild [--name …])", runProjections},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -107,3 +107,25 @@ func TestServeAdminEndpoints(t *testing.T) {
 		}
 	}
 }
+
+// TestProjectionsRebuildCommand: the command line of the offline rebuild
+// (what a reset checkpoint does is projector.ResetCheckpoint's, tested
+// there).
+func TestProjectionsRebuildCommand(t *testing.T) {
+	t.Setenv("JOINTOPS_STORE", "")
+	t.Setenv("JOINTOPS_TOKEN_KEY", "")
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	if err := run(t.Context(), []string{"projections", "rebuild", "--data-dir", dir, "--name", "boards"}, &out, &errb); err != nil {
+		t.Fatalf("rebuild with no checkpoint file: %v %s", err, errb.String())
+	}
+	if !strings.Contains(out.String(), "projection boards will be rebuilt") {
+		t.Fatalf("output: %q", out.String())
+	}
+	if err := run(t.Context(), []string{"projections", "rebuild", "--data-dir", dir, "--name", "Not A Name!"}, &out, &errb); err == nil {
+		t.Fatal("a malformed projection name was accepted")
+	}
+	if err := run(t.Context(), []string{"projections"}, &out, &errb); err == nil {
+		t.Fatal("projections without a subcommand was accepted")
+	}
+}
