@@ -3,8 +3,10 @@ package bus_test
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,9 +21,35 @@ import (
 // happen promptly.
 const waitTimeout = 10 * time.Second
 
-// testLogger writes warnings and errors to the test's output.
+// testLogger writes warnings and errors to the test's output while the
+// test runs. Watermill's universal tests leave some subscriptions open when
+// a test ends, and their background goroutines may still log: writing to a
+// finished test's output panics, so those lines are dropped instead.
 func testLogger(t testing.TB) *slog.Logger {
-	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	w := &testWriter{out: t.Output()}
+	t.Cleanup(w.end)
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+type testWriter struct {
+	mu    sync.Mutex
+	out   io.Writer
+	ended bool
+}
+
+func (w *testWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.ended {
+		return len(p), nil
+	}
+	return w.out.Write(p)
+}
+
+func (w *testWriter) end() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.ended = true
 }
 
 // openStore opens a SQLite log in a file of the test's temp dir; it is
