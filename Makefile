@@ -17,6 +17,8 @@ build:
 
 ## test: the whole suite with the race detector
 test:
+	@command -v chromium >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 || \
+		echo "NOTE: no chromium found: the board page's browser tests will SKIP (apt-get install chromium)"
 	$(GO) test -race -count=1 -timeout 20m ./...
 
 ## test-short: the suite without -race, for a quick loop
