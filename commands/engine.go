@@ -89,6 +89,7 @@ func run[A domain.Aggregate](ctx context.Context, h *Handlers, c command[A]) (Ac
 		} else {
 			a.Commit()
 			h.current(a)
+			h.snapshotLater(ctx, c.stream, a)
 		}
 		acc := Accepted{Stream: c.stream, Position: app.Position, Revision: app.Version - 1, Events: len(changes)}
 		for _, e := range changes {
@@ -121,22 +122,29 @@ func refused[A domain.Aggregate](ctx context.Context, h *Handlers, c command[A],
 // load returns the aggregate of stream and whether the stream was read to
 // its end for it. With trust, a cached aggregate is returned as it is (for a
 // decision whose append will prove it current); otherwise the stream's
-// events after the cached version are folded in first.
+// events after the cached version are folded in first. An aggregate not in
+// the cache is built cold: from its latest snapshot, if there is one, and
+// the events after it.
 func load[A domain.Aggregate](ctx context.Context, h *Handlers, stream string, fresh func() A, trust bool) (A, bool, error) {
-	a, ok := h.cache.get(stream).(A)
+	c, snapshot := h.cache.get(stream)
+	a, ok := c.(A)
 	if ok && trust {
 		return a, false, nil
 	}
-	if !ok {
-		a = fresh()
+	var err error
+	if ok {
+		_, err = h.cfg.Log.Load(ctx, stream, a.Version(), a.Replay)
+	} else {
+		a, snapshot, err = cold(ctx, h, stream, fresh)
 	}
-	if _, err := h.cfg.Log.Load(ctx, stream, a.Version(), a.Replay); err != nil {
+	if err != nil {
 		h.cache.drop(stream)
 		var zero A
 		return zero, false, fmt.Errorf("load %s: %w", stream, err)
 	}
-	h.cache.put(stream, a)
+	h.cache.put(stream, a, snapshot)
 	h.current(a)
+	h.snapshotLater(ctx, stream, a)
 	return a, true, nil
 }
 

@@ -175,3 +175,57 @@ func TestRefusalLeavesTheWarmAggregateUsable(t *testing.T) {
 		t.Fatalf("unit log read %d times, want 2 (cold, and checking the refusal)", loads)
 	}
 }
+
+func TestAcceptancesAreRecordedInTheBackground(t *testing.T) {
+	log, outcomes := newMemLog(), newMemOutcomes()
+	h := newTestHandlers(t, log, outcomes, nil)
+	activate(t, h)
+	outcomes.mu.Lock()
+	outcomes.hold = make(chan struct{})
+	outcomes.mu.Unlock()
+	id := newCmd()
+	done := make(chan error, 1)
+	go func() {
+		_, err := h.ReportPosition(t.Context(), unit7, id, testPosition(7, 1, agency2))
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("an accepted command waits for its outcome record")
+	}
+	if outcomes.recorded(id) {
+		t.Fatal("recorded while recording is held up")
+	}
+	// A retry meanwhile gets the same answer, from memory, appending nothing.
+	before, _, _ := log.stats("")
+	if _, err := h.ReportPosition(t.Context(), unit7, id, testPosition(7, 1, agency2)); err != nil {
+		t.Fatal(err)
+	}
+	if after, _, _ := log.stats(""); after != before {
+		t.Fatalf("the retry appended %d events", after-before)
+	}
+	close(outcomes.hold)
+	if err := h.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if !outcomes.recorded(id) {
+		t.Fatal("not recorded once Close returned")
+	}
+}
+
+func TestRefusalsAreRecordedBeforeTheyAreAnswered(t *testing.T) {
+	log, outcomes := newMemLog(), newMemOutcomes()
+	h := newTestHandlers(t, log, outcomes, nil)
+	activate(t, h)
+	id := newCmd()
+	if _, err := h.ReportPosition(t.Context(), unit8, id, testPosition(8, 1, agency3)); !errors.Is(err, domain.ErrForbidden) {
+		t.Fatalf("err = %v, want ErrForbidden", err)
+	}
+	if !outcomes.recorded(id) {
+		t.Fatal("a refusal was answered before it was recorded")
+	}
+}

@@ -77,19 +77,50 @@ func (f *fakeAggregate) Replay(domain.Event) { f.Replayed() }
 
 func TestAggregateCacheEvictsLeastRecentlyUsed(t *testing.T) {
 	c := newAggregateCache(2)
+	get := func(stream string) domain.Aggregate { a, _ := c.get(stream); return a }
 	a, b, d := &fakeAggregate{}, &fakeAggregate{}, &fakeAggregate{}
-	c.put("a", a)
-	c.put("b", b)
-	if c.get("a") != a { // a is now the most recent
+	c.put("a", a, 0)
+	c.put("b", b, 0)
+	if get("a") != a { // a is now the most recent
 		t.Fatal("a missing")
 	}
-	c.put("d", d) // evicts b
-	if c.get("b") != nil || c.get("a") != a || c.get("d") != d {
+	c.put("d", d, 0) // evicts b
+	if get("b") != nil || get("a") != a || get("d") != d {
 		t.Fatal("wrong eviction")
 	}
 	c.drop("a")
-	if c.get("a") != nil {
+	if get("a") != nil {
 		t.Fatal("drop kept a")
+	}
+}
+
+func TestAggregateCacheClaimsEachSnapshotOnce(t *testing.T) {
+	c := newAggregateCache(2)
+	a := &fakeAggregate{}
+	c.put("a", a, 2)
+	for range 5 {
+		a.Replayed()
+	}
+	if _, ok := c.claimSnapshot("a", a, 3); ok {
+		t.Fatal("claimed at version 5, 3 events past the snapshot at 2; want more than 3")
+	}
+	a.Replayed()
+	previous, ok := c.claimSnapshot("a", a, 3)
+	if !ok || previous != 2 {
+		t.Fatalf("claim at version 6 = %d, %v; want previous 2, claimed", previous, ok)
+	}
+	if _, ok := c.claimSnapshot("a", a, 3); ok {
+		t.Fatal("the same snapshot claimed twice")
+	}
+	if _, ok := c.claimSnapshot("a", &fakeAggregate{}, 0); ok {
+		t.Fatal("claimed a snapshot of an aggregate that is not the cached one")
+	}
+	c.unclaimSnapshot("a", 6, previous)
+	if _, snap := c.get("a"); snap != 2 {
+		t.Fatalf("after unclaiming, the latest snapshot is at %d, want 2", snap)
+	}
+	if _, ok := c.claimSnapshot("a", a, 3); !ok {
+		t.Fatal("an unclaimed snapshot cannot be claimed again")
 	}
 }
 

@@ -30,6 +30,7 @@ type memLog struct {
 	mu        sync.Mutex
 	streams   map[string][]memEvent
 	loads     map[string]int
+	froms     map[string][]uint64 // the from of each load, in order
 	appends   int
 	conflicts int
 }
@@ -41,12 +42,13 @@ type memEvent struct {
 }
 
 func newMemLog() *memLog {
-	return &memLog{streams: make(map[string][]memEvent), loads: make(map[string]int)}
+	return &memLog{streams: make(map[string][]memEvent), loads: make(map[string]int), froms: make(map[string][]uint64)}
 }
 
 func (l *memLog) Load(_ context.Context, stream string, from uint64, fold func(domain.Event)) (uint64, error) {
 	l.mu.Lock()
 	l.loads[stream]++
+	l.froms[stream] = append(l.froms[stream], from)
 	all := l.streams[stream]
 	if from > uint64(len(all)) {
 		l.mu.Unlock()
@@ -103,14 +105,31 @@ func (l *memLog) stats(stream string) (appends, conflicts, loads int) {
 	return l.appends, l.conflicts, l.loads[stream]
 }
 
-// memOutcomes is an in-memory Outcomes that counts lookups.
+// loadsFrom returns the from of every load of stream so far.
+func (l *memLog) loadsFrom(stream string) []uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.froms[stream])
+}
+
+// memOutcomes is an in-memory Outcomes that counts lookups. Put may be
+// held up (hold).
 type memOutcomes struct {
 	mu   sync.Mutex
 	m    map[CommandID]Outcome
 	gets int
+	hold chan struct{} // when set, Put waits for it to close
 }
 
 func newMemOutcomes() *memOutcomes { return &memOutcomes{m: make(map[CommandID]Outcome)} }
+
+// recorded reports whether an outcome of id is recorded.
+func (o *memOutcomes) recorded(id CommandID) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	_, ok := o.m[id]
+	return ok
+}
 
 func (o *memOutcomes) Get(_ context.Context, id CommandID) (Outcome, bool, error) {
 	o.mu.Lock()
@@ -120,7 +139,17 @@ func (o *memOutcomes) Get(_ context.Context, id CommandID) (Outcome, bool, error
 	return out, ok, nil
 }
 
-func (o *memOutcomes) Put(_ context.Context, id CommandID, out Outcome) error {
+func (o *memOutcomes) Put(ctx context.Context, id CommandID, out Outcome) error {
+	o.mu.Lock()
+	hold := o.hold
+	o.mu.Unlock()
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if _, ok := o.m[id]; !ok {

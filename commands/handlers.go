@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -31,7 +32,15 @@ type Config struct {
 	// these handlers are seen at once; the age bounds how late a change
 	// made by another node is noticed. Default 1s.
 	AccessMaxAge time.Duration
-	Logger       *slog.Logger
+	// Snapshots, if set, keeps snapshots of the aggregates that take them
+	// (domain.Snapshotter): a cold aggregate is restored from its latest
+	// snapshot and folds only the events after it.
+	Snapshots Snapshots
+	// SnapshotEvery is how many events past its latest snapshot a loaded
+	// aggregate may be before a new snapshot of it is taken (in the
+	// background). Default 1,000.
+	SnapshotEvery int
+	Logger        *slog.Logger
 }
 
 func (c *Config) setDefaults() {
@@ -50,6 +59,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.AccessMaxAge == 0 {
 		c.AccessMaxAge = time.Second
+	}
+	if c.SnapshotEvery == 0 {
+		c.SnapshotEvery = 1000
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -77,20 +89,27 @@ func (c Config) Validate() error {
 	if c.AccessMaxAge < 0 {
 		errs = append(errs, fmt.Errorf("commands: access max age %s, want ≥ 0", c.AccessMaxAge))
 	}
+	if c.SnapshotEvery < 1 {
+		errs = append(errs, fmt.Errorf("commands: snapshot every %d events, want ≥ 1", c.SnapshotEvery))
+	}
 	errs = append(errs, c.Time.Validate())
 	return errors.Join(errs...)
 }
 
 // Handlers runs every use case. It is safe for concurrent use; commands on
 // one stream are serialized in-process (so they do not conflict with each
-// other), commands on different streams run in parallel.
+// other), commands on different streams run in parallel. Call Close before
+// closing the Outcomes and Snapshots stores.
 type Handlers struct {
 	cfg    Config
 	cache  *aggregateCache
 	memo   *memo
 	access *accessCache
-	locks  [256]sync.Mutex
-	seed   maphash.Seed
+	// records writes the outcomes of accepted commands in the background.
+	records *background
+	snaps   *snapshotter // nil without Config.Snapshots
+	locks   [256]sync.Mutex
+	seed    maphash.Seed
 }
 
 // New returns the handlers of cfg.
@@ -99,13 +118,30 @@ func New(cfg Config) (*Handlers, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Handlers{
-		cfg:    cfg,
-		cache:  newAggregateCache(cfg.CacheSize),
-		memo:   newMemo(cfg.MemoSize),
-		access: newAccessCache(cfg.CacheSize),
-		seed:   maphash.MakeSeed(),
-	}, nil
+	h := &Handlers{
+		cfg:     cfg,
+		cache:   newAggregateCache(cfg.CacheSize),
+		memo:    newMemo(cfg.MemoSize),
+		access:  newAccessCache(cfg.CacheSize),
+		records: newBackground(maxPendingRecords),
+		seed:    maphash.MakeSeed(),
+	}
+	if cfg.Snapshots != nil {
+		h.snaps = newSnapshotter(cfg.Snapshots, cfg.SnapshotEvery)
+	}
+	return h, nil
+}
+
+// Close waits, until ctx ends, for the outcome records and snapshot saves
+// under way, and stops taking snapshots; call it before closing the
+// Outcomes and Snapshots stores. Commands still run after Close: their
+// outcomes are then recorded before they return.
+func (h *Handlers) Close(ctx context.Context) error {
+	err := h.records.close(ctx)
+	if h.snaps != nil {
+		err = errors.Join(err, h.snaps.saves.close(ctx))
+	}
+	return err
 }
 
 // lock serializes the commands of one stream (striped: unrelated streams

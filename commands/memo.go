@@ -76,8 +76,9 @@ func (m *memo) end(id CommandID) {
 
 // claim answers a command from its recorded outcome (done), or makes the
 // caller its one runner in this process, who must call h.memo.end(id) when
-// the run is over. Outcomes are recorded before a run ends, so the lookup
-// made once the run is claimed sees every earlier run of the command.
+// the run is over. Outcomes are in the memo before a run ends, so the
+// lookup made once the run is claimed sees every earlier run of the command
+// in this process.
 func (h *Handlers) claim(ctx context.Context, id CommandID, fp [32]byte) (acc Accepted, err error, done bool) {
 	for {
 		if o, ok := h.memo.get(id); ok {
@@ -120,14 +121,28 @@ func answer(id CommandID, o Outcome, fp [32]byte) (Accepted, error, bool) {
 	return Accepted{}, fmt.Errorf("command %s: recorded outcome is empty", id), true
 }
 
-// accept records an acceptance and returns it. A failed record is logged,
-// not returned: the events are durable, and a retry finds them (Find). The
-// record is made even when the caller has gone away meanwhile.
+// maxPendingRecords bounds the outcome records written in the background;
+// past it, a command records its outcome before it returns.
+const maxPendingRecords = 1024
+
+// accept records an acceptance and returns it. The command does not wait
+// for the record to be durable: the acceptance already is, as its events
+// are in the log, and a retry whose record was lost to a crash is answered
+// from the log (the event IDs derive from the command ID, and Find). The
+// memo answers retries in the meantime. A failed record is logged, not
+// returned, for the same reason. The record is made even when the caller
+// has gone away meanwhile.
 func (h *Handlers) accept(ctx context.Context, id CommandID, fp [32]byte, acc Accepted) Accepted {
 	o := Outcome{Fingerprint: fp, Accepted: &acc}
 	h.memo.put(id, o)
-	if err := h.cfg.Outcomes.Put(context.WithoutCancel(ctx), id, o); err != nil {
-		h.cfg.Logger.Warn("record command outcome", "command_id", id.String(), "err", err)
+	ctx = context.WithoutCancel(ctx)
+	record := func() {
+		if err := h.cfg.Outcomes.Put(ctx, id, o); err != nil {
+			h.cfg.Logger.Warn("record command outcome", "command_id", id.String(), "err", err)
+		}
+	}
+	if !h.records.try(record) {
+		record()
 	}
 	return acc
 }

@@ -113,3 +113,25 @@ type Outcomes interface {
 
 // Clock is the server's clock: recorded_at of every event.
 type Clock func() time.Time
+
+// Snapshot is the saved state of an aggregate after the first Version
+// events of its stream (domain.Snapshotter's encoding).
+type Snapshot struct {
+	Version uint64
+	Data    []byte
+}
+
+// Snapshots keeps snapshots of aggregates so that a cold aggregate is
+// restored from its latest snapshot and folds only the events recorded
+// after it. It is a cache: the event log stays the truth, and a snapshot
+// that is missing, unreadable or not the log's is simply not used.
+// Implementations are safe for concurrent use.
+type Snapshots interface {
+	// Load returns the latest intact snapshot of stream whose Version is at
+	// most max; ok is false when there is none. A stored snapshot that no
+	// longer reads back as it was saved (corruption) is passed over.
+	Load(ctx context.Context, stream string, max uint64) (s Snapshot, ok bool, err error)
+	// Save keeps s as a snapshot of stream, replacing one saved before at
+	// the same version; s.Version is at least 1.
+	Save(ctx context.Context, stream string, s Snapshot) error
+}

@@ -2,7 +2,8 @@
 // identifiers, the event and payload contract with its registry, the metadata
 // of a decision (who acts, when it happened in the field, when the server
 // recorded it), the rejection and validation errors every aggregate returns,
-// and the bookkeeping every aggregate shares.
+// the bookkeeping every aggregate shares, and the snapshot contract
+// (Snapshotter) with its versioned encoding.
 //
 // The aggregates live in sub-packages, each with its own stream: state,
 // agency, operation (lifecycle, planning and command structure), task and

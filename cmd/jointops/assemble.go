@@ -168,7 +168,23 @@ func newCommands(ctx context.Context, cfg config.Config, store eventstore.Store,
 		return nil, err
 	}
 	sys.closers = append(sys.closers, outcomes.Close)
-	return app.New(app.Config{Log: eventlog.NewLog(store, codec), Outcomes: outcomes, Logger: log})
+	snaps, err := eventlog.OpenSnapshots(ctx, eventlog.SnapshotsConfig{Path: cfg.SnapshotsPath(), Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	sys.closers = append(sys.closers, snaps.Close)
+	h, err := app.New(app.Config{Log: eventlog.NewLog(store, codec), Outcomes: outcomes, Snapshots: snaps, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	// Closed before the files above (closers run in reverse): the outcome
+	// records and snapshots still being written land first.
+	sys.closers = append(sys.closers, func() error {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+		defer cancel()
+		return h.Close(ctx)
+	})
+	return h, nil
 }
 
 // runnerProgress tells the live boards' heartbeats where the log's head is

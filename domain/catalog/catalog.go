@@ -3,6 +3,7 @@ package catalog
 import (
 	"github.com/jointops/jointops/domain"
 	"github.com/jointops/jointops/domain/agency"
+	"github.com/jointops/jointops/domain/agreement"
 	"github.com/jointops/jointops/domain/fieldlog"
 	"github.com/jointops/jointops/domain/operation"
 	"github.com/jointops/jointops/domain/state"
@@ -17,4 +18,5 @@ func RegisterEvents(r domain.Registry) {
 	operation.RegisterEvents(r)
 	task.RegisterEvents(r)
 	fieldlog.RegisterEvents(r)
+	agreement.RegisterEvents(r)
 }

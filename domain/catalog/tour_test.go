@@ -170,5 +170,6 @@ func tour(t *testing.T) []domain.Event {
 	do(l, l.RelaxMarking(at(frCrew), dt.Report(n+1), dt.Report(2), green))
 
 	do(op, op.Close(at(frBoss), "objectives met"))
+	agreementTour(t, do, at(admin))
 	return all
 }

@@ -68,14 +68,7 @@ type Scenario[A domain.Aggregate] struct {
 // Given replays the payloads into agg as recorded events stamped at T0.
 func Given[A domain.Aggregate](t testing.TB, agg A, history ...domain.Payload) *Scenario[A] {
 	t.Helper()
-	events := make([]domain.Event, len(history))
-	for i, p := range history {
-		events[i] = domain.Event{
-			Type: p.EventType(), SchemaVersion: p.SchemaVersion(),
-			OccurredAt: T0(), RecordedAt: T0(), Payload: p,
-		}
-	}
-	return GivenEvents(t, agg, events...)
+	return GivenEvents(t, agg, stamped(history)...)
 }
 
 // GivenEvents replays full events into agg.

@@ -50,3 +50,35 @@ func BenchmarkReplay(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSnapshot measures taking and restoring a snapshot of a log of
+// 10,000 position reports, against folding those reports (BenchmarkReplay):
+// a snapshot's cost grows with the log, like the fold it replaces.
+func BenchmarkSnapshot(b *testing.B) {
+	const n = 10_000
+	l := fieldlog.New(opID, unit)
+	for i := range n {
+		l.Replay(domain.Event{Payload: positioned(uint64(i+1), pt)})
+	}
+	snap, err := l.Snapshot()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("take", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := l.Snapshot(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(snap)), "bytes")
+	})
+	b.Run("restore", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := fieldlog.New(opID, unit).RestoreSnapshot(n, snap); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

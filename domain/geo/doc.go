@@ -9,6 +9,10 @@
 // of a percent for the tens of kilometres that border rules care about.
 // Polygons crossing the antimeridian are not supported.
 //
+// AreaIndex and LineIndex answer the same containment and distance
+// questions for territories and borders of thousands of vertices in
+// microseconds, for enriching every located report.
+//
 // Like all of domain/, it performs no I/O and imports nothing of the project
 // but package domain.
 package geo

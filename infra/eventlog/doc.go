@@ -1,6 +1,7 @@
 // Package eventlog implements the ports of the command handlers
-// (commands.EventLog and commands.Outcomes) over the event-log port
-// (infra/eventstore) and a small SQLite file of command outcomes.
+// (commands.EventLog, commands.Outcomes and commands.Snapshots) over the
+// event-log port (infra/eventstore), a small SQLite file of command
+// outcomes and a SQLite file of aggregate snapshots.
 //
 // It owns the one encoding of domain events in the log: the payload as JSON
 // in the event's data, under its stable type name and schema version, and

@@ -1,6 +1,7 @@
 package eventlog_test
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"sync"
@@ -86,6 +87,7 @@ func (e *env) open(t testing.TB) {
 
 func (e *env) close() {
 	if e.store != nil {
+		e.h.Close(context.Background())
 		e.store.Close()
 		e.outcomes.Close()
 		e.store = nil

@@ -74,6 +74,8 @@ func newBoardEnv(tb testing.TB, o boardEnvOptions) *boardEnv {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	// The outcome records under way finish before the outcomes close.
+	tb.Cleanup(func() { h.Close(context.Background()) })
 	_, key, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		tb.Fatal(err)

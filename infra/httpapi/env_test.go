@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
@@ -93,6 +94,7 @@ func newEnv(tb testing.TB, o envOptions) *env {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	tb.Cleanup(func() { h.Close(context.Background()) }) // the outcome records under way, before outcomes close
 	_, key, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		tb.Fatal(err)

@@ -10,5 +10,6 @@ func (a *api) routes() []route {
 	rs = append(rs, a.taskRoutes()...)
 	rs = append(rs, a.fieldLogRoutes()...)
 	rs = append(rs, a.readRoutes()...)
+	rs = append(rs, a.agreementRoutes()...)
 	return rs
 }
