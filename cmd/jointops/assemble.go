@@ -9,10 +9,14 @@ import (
 	"os"
 	"time"
 
+	"github.com/google/uuid"
+
 	app "github.com/jointops/jointops/commands"
+	"github.com/jointops/jointops/domain"
 	"github.com/jointops/jointops/infra/auth"
 	"github.com/jointops/jointops/infra/boards"
 	"github.com/jointops/jointops/infra/boardws"
+	"github.com/jointops/jointops/infra/compliance"
 	"github.com/jointops/jointops/infra/config"
 	"github.com/jointops/jointops/infra/eventlog"
 	"github.com/jointops/jointops/infra/eventstore"
@@ -30,6 +34,9 @@ type system struct {
 	runner  *projector.Runner
 	boards  *boards.Boards
 	hub     *boardws.Hub
+	// compliance raises and clears compliance flags from the log; its
+	// deadline ticker runs beside the runner.
+	compliance *compliance.Policy
 	// demo is set in demo mode; it is started once the server listens.
 	demo    *demoRun
 	closers []func() error
@@ -83,10 +90,21 @@ func assemble(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *syst
 	if err != nil {
 		return nil, err
 	}
+	// The compliance policy records flags as the system principal of the
+	// deployment: an agency ID no token can name (see systemAgency).
+	system, err := app.SystemPrincipal(systemAgency)
+	if err != nil {
+		return nil, err
+	}
+	sys.compliance, err = compliance.New(compliance.Config{Recorder: handlers, Principal: system,
+		Live: func() bool { return sys.runner.Ready() == nil }, Logger: log.With("component", "compliance")})
+	if err != nil {
+		return nil, err
+	}
 	sys.runner, err = projector.New(ctx, projector.Config{
 		Store: store, Decoder: codec, CheckpointPath: cfg.ProjectionsPath(),
 		Logger: log,
-	}, sys.boards)
+	}, sys.boards, sys.compliance)
 	if err != nil {
 		return nil, err
 	}
@@ -186,6 +204,17 @@ func newCommands(ctx context.Context, cfg config.Config, store eventstore.Store,
 	})
 	return h, nil
 }
+
+// systemAgency is the agency of the system principal that records what the
+// server itself decides (compliance flags): a fixed name-based UUID, never
+// the ID of a real agency.
+var systemAgency = func() domain.AgencyID {
+	id, err := domain.NewAgencyID(uuid.NewSHA1(uuid.NameSpaceURL, []byte("urn:jointops:system-agency")))
+	if err != nil {
+		panic(err) // a constant, non-nil UUID
+	}
+	return id
+}()
 
 // runnerProgress tells the live boards' heartbeats where the log's head is
 // and how far the boards projection is behind it.

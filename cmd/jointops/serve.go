@@ -43,6 +43,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer stopRun()
 	runc := make(chan error, 1)
 	go func() { runc <- sys.runner.Run(runCtx) }()
+	policyDone := make(chan struct{})
+	go func() {
+		defer close(policyDone)
+		if err := sys.compliance.Run(runCtx); err != nil && runCtx.Err() == nil {
+			log.Error("compliance deadlines stopped", "err", err)
+		}
+	}()
+	defer func() { stopRun(); <-policyDone }()
 
 	srv := httpapi.NewServer(cfg.HTTPAddr, sys.handler, log)
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)

@@ -83,16 +83,16 @@ func TestServeAdminEndpoints(t *testing.T) {
 			Rebuilds int    `json:"rebuilds"`
 		} `json:"projections"`
 	}
-	if err := json.Unmarshal([]byte(body), &status); code != http.StatusOK || err != nil ||
-		len(status.Projections) != 1 || status.Projections[0].Name != "boards" {
-		t.Fatalf("projections status: %d %s (%v)", code, body, err)
+	if err := json.Unmarshal([]byte(body), &status); code != http.StatusOK || err != nil || len(status.Projections) != 2 ||
+		status.Projections[0].Name != "boards" || status.Projections[1].Name != "compliance-policy" {
+		t.Fatalf("projections status: %d %s (%v), want boards and compliance-policy", code, body, err)
 	}
 	if code, body := do("POST", "/v1/admin/projections/boards/rebuild", admin); code != http.StatusAccepted {
 		t.Fatalf("rebuild: %d %s", code, body)
 	}
 	for {
 		_, body := do("GET", "/v1/admin/projections", admin)
-		if strings.Contains(body, `"rebuilds":1`) && strings.Contains(body, `"phase":"live"`) {
+		if strings.Contains(body, `"name":"boards","phase":"live"`) && strings.Contains(body, `"rebuilds":1`) {
 			break
 		}
 		if time.Now().After(deadline.Add(10 * time.Second)) {

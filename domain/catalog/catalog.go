@@ -4,6 +4,7 @@ import (
 	"github.com/jointops/jointops/domain"
 	"github.com/jointops/jointops/domain/agency"
 	"github.com/jointops/jointops/domain/agreement"
+	"github.com/jointops/jointops/domain/compliance"
 	"github.com/jointops/jointops/domain/fieldlog"
 	"github.com/jointops/jointops/domain/operation"
 	"github.com/jointops/jointops/domain/state"
@@ -19,4 +20,5 @@ func RegisterEvents(r domain.Registry) {
 	task.RegisterEvents(r)
 	fieldlog.RegisterEvents(r)
 	agreement.RegisterEvents(r)
+	compliance.RegisterEvents(r)
 }

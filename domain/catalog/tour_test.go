@@ -171,5 +171,6 @@ func tour(t *testing.T) []domain.Event {
 
 	do(op, op.Close(at(frBoss), "objectives met"))
 	agreementTour(t, do, at(admin))
+	complianceTour(t, do, at(admin), at(deBoss), at(frBoss))
 	return all
 }
