@@ -13,6 +13,7 @@ import (
 	"github.com/jointops/jointops/domain/operation"
 	"github.com/jointops/jointops/domain/task"
 	"github.com/jointops/jointops/infra/eventstore"
+	"github.com/jointops/jointops/infra/projector"
 	"github.com/jointops/jointops/projections"
 	"github.com/jointops/jointops/projections/board"
 )
@@ -81,10 +82,29 @@ func (b *Boards) Name() string { return Name }
 
 // Apply folds one event: into the agency directory, the agencies' lists
 // of operations, and its operation's board, created on the operation's
-// first event, whose delta it sends to that board's subscribers. An event
-// at or before the position already folded is ignored (delivery is at
-// least once). The only error is a position that is not the log's.
+// first event, whose delta it keeps in the board's ring and sends to the
+// board's subscribers. An event at or before the position already folded
+// is ignored (delivery is at least once). The only error is a position
+// that is not the log's.
 func (b *Boards) Apply(_ context.Context, env projections.Envelope) error {
+	return b.fold(env, (*feed).apply)
+}
+
+// Fold folds one event as Apply does, but into a board no one subscribes
+// to without building its delta, which is most of the cost of a fold: the
+// projection runner's catch-up and rebuilds call it. Such a board's ring
+// is emptied and restarts after the event, so a subscriber resuming from
+// an earlier position gets a snapshot rather than deltas with a hole. A
+// board with subscribers is applied as by Apply: they miss no delta.
+func (b *Boards) Fold(_ context.Context, env projections.Envelope) error {
+	return b.fold(env, (*feed).fold)
+}
+
+var _ projector.Folder = (*Boards)(nil)
+
+// fold folds env into the shared read models and, with into, into its
+// operation's feed.
+func (b *Boards) fold(env projections.Envelope, into func(*feed, eventstore.Position, projections.Envelope)) error {
 	pos, err := eventstore.ParsePosition(env.Position)
 	if err != nil {
 		return fmt.Errorf("boards: apply %s@%d: %w", env.Stream, env.Revision, err)
@@ -99,7 +119,7 @@ func (b *Boards) Apply(_ context.Context, env projections.Envelope) error {
 		return err
 	}
 	if f != nil {
-		f.apply(pos, env)
+		into(f, pos, env)
 	}
 	b.folded.Store(&folded{pos: pos, str: env.Position})
 	return nil

@@ -20,6 +20,12 @@
 // never blocks: a subscriber whose queue is full is cut with ErrSlow and
 // resumes later from the last position it received.
 //
+// Building deltas is most of the cost of a fold, so the runner's
+// catch-up and rebuilds use Fold, which folds a board no one subscribes
+// to without them and restarts its ring after the event: a subscriber
+// resuming from before it gets a snapshot. A board with subscribers is
+// always applied with its deltas.
+//
 // Subscribe registers a subscriber under the board's lock, so what it
 // receives first — a snapshot, or exactly the deltas it missed since a
 // position — and the live deltas that follow leave no gap and repeat
@@ -51,8 +57,8 @@
 // position: the deltas before it were not saved, so older positions get a
 // snapshot.
 //
-// This package imports the domain, projections and infra/eventstore (for
-// ordering positions) and gorilla/websocket only for PreparedMessage. It
-// never imports commands/, cmd/ or the transport (infra/boardws), which
-// depends on it.
+// This package imports the domain, projections, infra/eventstore (for
+// ordering positions), infra/projector (the interfaces it implements) and
+// gorilla/websocket only for PreparedMessage. It never imports commands/,
+// cmd/ or the transport (infra/boardws), which depends on it.
 package boards

@@ -41,11 +41,32 @@ func newFeed(b *board.Board, ringSize int, log *slog.Logger) *feed {
 	}
 }
 
-// apply folds one event into the board and sends its delta, as each view
-// may see it, to that view's subscribers.
+// apply folds one event into the board, keeps its delta in the ring and
+// sends it, as each view may see it, to that view's subscribers.
 func (f *feed) apply(pos eventstore.Position, env projections.Envelope) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.applyLocked(pos, env)
+}
+
+// fold folds one event into the board without its delta when no one
+// subscribes, and as apply does otherwise. Without the delta the ring
+// would have a hole: it restarts after pos instead, so a subscriber
+// resuming from before pos gets a snapshot. Subscribing takes f.mu, so no
+// subscriber can arrive between the check and the fold.
+func (f *feed) fold(pos eventstore.Position, env projections.Envelope) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.groups) > 0 {
+		f.applyLocked(pos, env)
+		return
+	}
+	f.board.Fold(env)
+	f.ring.restartAfter(pos)
+}
+
+// applyLocked is apply with f.mu held.
+func (f *feed) applyLocked(pos eventstore.Position, env projections.Envelope) {
 	d := f.board.Apply(env)
 	if len(d.Changes) == 0 {
 		return

@@ -29,6 +29,17 @@ func (r *ring) startAfter(pos eventstore.Position) {
 	r.floor, r.hasFloor = pos, true
 }
 
+// restartAfter drops every delta kept and makes the ring complete only
+// after pos: a delta up to pos was not kept (a board folded without
+// deltas).
+func (r *ring) restartAfter(pos eventstore.Position) {
+	for i := range r.n {
+		*r.at(i) = ringEntry{}
+	}
+	r.start, r.n = 0, 0
+	r.startAfter(pos)
+}
+
 // push keeps d, dropping the oldest delta when full. Positions must
 // increase.
 func (r *ring) push(pos eventstore.Position, d board.Delta) {

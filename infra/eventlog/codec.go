@@ -85,8 +85,8 @@ func (c *Codec) Decode(r eventstore.RecordedEvent) (e domain.Event, known bool, 
 		// A version without an upcaster is as unknown as a new type.
 		return domain.Event{}, false, nil
 	}
-	p := reg.newPayload()
-	if err := json.Unmarshal(r.Data, p); err != nil {
+	p, err := decodePayload(reg, r.Type, r.SchemaVersion, r.Data)
+	if err != nil {
 		return domain.Event{}, false, fmt.Errorf("decode %s %s@%d: %w", r.Type, r.Stream, r.Revision, err)
 	}
 	m, err := decodeMetadata(r.Metadata)

@@ -49,19 +49,19 @@ func scanMetadata(b []byte) (m metadata, ok bool) {
 		c.int(&m.LateByNanos)
 	}
 	c.lit(`,"actor":{"agency":`)
-	c.text(&m.Actor.Agency)
+	id(&c, &m.Actor.Agency, domain.NewAgencyID)
 	if c.opt(`,"person":`) {
-		c.text(&m.Actor.Person)
+		id(&c, &m.Actor.Person, domain.NewPersonID)
 	}
 	if c.opt(`,"unit":`) {
-		c.text(&m.Actor.Unit)
+		id(&c, &m.Actor.Unit, domain.NewUnitID)
 	}
 	c.lit(`},"command_id":`)
-	c.text(&m.CommandID)
+	id(&c, &m.CommandID, anyUUID)
 	c.lit(`,"correlation_id":`)
-	c.text(&m.CorrelationID)
+	id(&c, &m.CorrelationID, anyUUID)
 	if c.opt(`,"operation_id":`) {
-		c.text(&m.Operation)
+		id(&c, &m.Operation, domain.NewOperationID)
 	}
 	c.lit(`}`)
 	return m, c.ok && c.i == len(b)

@@ -2,31 +2,26 @@ package projector_test
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"maps"
 	"path/filepath"
-	"slices"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/jointops/jointops/domain"
+	"github.com/jointops/jointops/infra/boards"
 	"github.com/jointops/jointops/infra/eventstore"
 	"github.com/jointops/jointops/infra/projector"
 	"github.com/jointops/jointops/projections"
-	"github.com/jointops/jointops/projections/board"
 )
 
-// BenchmarkRebuild1M rebuilds, with Runner.Rebuild, a projection of the
-// boards of 4 busy operations (200 units) from a SQLite log of 1,000,000
-// events encoded with the eventlog codec: read in pages, decoded in
-// parallel, routed (projections.Router) and folded (board.Board.Fold, one
-// board per operation), then checkpointed (every board's snapshot) and
-// resubscribed. The log is built once, untimed. In the same run, each
-// iteration also times a bare ReadAll of the same events in the same pages
-// (not decoded, not folded): ratio is the rebuild's rate over it.
+// BenchmarkRebuild1M rebuilds, with Runner.Rebuild, the real boards
+// projection (infra/boards) of 4 busy operations (200 units) from a
+// SQLite log of 1,000,000 events encoded with the eventlog codec: read in
+// pages, decoded in parallel, folded in log order (Boards.Fold: routing,
+// the agencies' lists and directory, each operation's board), then
+// checkpointed (every board's snapshot) and resubscribed. The log is
+// built once, untimed. In the same run, each iteration also times a bare
+// ReadAll of the same events in the same pages (not decoded, not folded):
+// ratio is the rebuild's rate over it.
 func BenchmarkRebuild1M(b *testing.B) {
 	const events = 1_000_000
 	ctx := context.Background()
@@ -43,10 +38,13 @@ func BenchmarkRebuild1M(b *testing.B) {
 	}
 	total := int(head.Commit) // the SQLite log's positions are 1, 2, 3 …
 
-	boards := newBoardsFold()
+	brd, err := boards.New(boards.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
 	cfg := projector.Config{Store: store, Decoder: w.codec, CheckpointPath: filepath.Join(dir, "projections.db"),
 		Logger: slog.New(slog.DiscardHandler)}
-	r, err := projector.New(ctx, cfg, boards)
+	r, err := projector.New(ctx, cfg, brd)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -79,19 +77,32 @@ func BenchmarkRebuild1M(b *testing.B) {
 		b.StartTimer()
 
 		start = time.Now()
-		if err := r.Rebuild(ctx, boards.Name()); err != nil {
+		if err := r.Rebuild(ctx, brd.Name()); err != nil {
 			b.Fatal(err)
 		}
 		rebuild += time.Since(start)
 	}
-	if got := boards.events(); got != uint64(total) {
-		b.Fatalf("the boards folded %d events, want %d", got, total)
-	}
+	checkRebuilt(b, brd, w, head)
 	n := float64(b.N) * float64(total)
 	b.ReportMetric(rebuild.Seconds()/float64(b.N), "s/rebuild")
 	b.ReportMetric(n/rebuild.Seconds(), "events/s")
 	b.ReportMetric(n/bare.Seconds(), "readall_events/s")
 	b.ReportMetric(bare.Seconds()/rebuild.Seconds(), "ratio")
+}
+
+// checkRebuilt fails the benchmark unless the boards folded the whole log:
+// at its head, with every operation's units checked in and tracked.
+func checkRebuilt(b *testing.B, brd *boards.Boards, w *world, head eventstore.Position) {
+	b.Helper()
+	if got := brd.Position(); got != head.String() {
+		b.Fatalf("the boards are at %s, want the head %s", got, head)
+	}
+	for o, op := range w.ops {
+		v, _, ok := brd.View(op, brd.Viewer(w.agencies[0]))
+		if !ok || len(v.Units) != len(w.units[o]) || len(v.Tracks) != len(w.units[o]) {
+			b.Fatalf("board of %s: %d units, %d tracks (exists: %t), want %d of each", op, len(v.Units), len(v.Tracks), ok, len(w.units[o]))
+		}
+	}
 }
 
 // readAll reads the whole log in pages and returns the number of events.
@@ -110,127 +121,19 @@ func readAll(tb testing.TB, store eventstore.Store, page int) int {
 	}
 }
 
-// boardsFold is the boards projection reduced to its fold: the Router
-// sends each event to its operation's board, created on first sight and
-// fed with Fold; a checkpoint holds the router and each changed board.
-type boardsFold struct {
-	mu       sync.Mutex
-	router   *projections.Router
-	boards   map[domain.OperationID]*board.Board
-	dirty    map[domain.OperationID]bool
-	position string
-}
-
-var _ projector.Projection = (*boardsFold)(nil)
-
-func newBoardsFold() *boardsFold {
-	f := &boardsFold{}
-	f.Reset()
-	return f
-}
-
-func (f *boardsFold) Name() string { return "boards" }
-
-func (f *boardsFold) Apply(_ context.Context, env projections.Envelope) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.position = env.Position
-	op, ok := f.router.Route(env)
-	if !ok {
-		return nil
-	}
-	brd := f.boards[op]
-	if brd == nil {
-		var err error
-		if brd, err = board.New(op, board.Config{}); err != nil {
-			return err
-		}
-		f.boards[op] = brd
-	}
-	brd.Fold(env)
-	f.dirty[op] = true
-	return nil
-}
-
-func (f *boardsFold) Checkpoint() (projector.Checkpoint, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	cp := projector.Checkpoint{Position: f.position, Parts: map[string][]byte{}}
-	for _, op := range slices.SortedFunc(maps.Keys(f.dirty), domain.OperationID.Compare) {
-		data, err := f.boards[op].MarshalBinary()
-		if err != nil {
-			return projector.Checkpoint{}, err
-		}
-		cp.Parts["board/"+op.String()] = data
-	}
-	router, err := f.router.MarshalBinary()
-	if err != nil {
-		return projector.Checkpoint{}, err
-	}
-	cp.Parts["router"] = router
-	f.dirty = map[domain.OperationID]bool{}
-	return cp, nil
-}
-
-func (f *boardsFold) Restore(position string, parts map[string][]byte) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for name, data := range parts {
-		if name == "router" {
-			if err := f.router.UnmarshalBinary(data); err != nil {
-				return err
-			}
-			continue
-		}
-		id, ok := strings.CutPrefix(name, "board/")
-		if !ok {
-			return fmt.Errorf("unknown part %q: %w", name, projections.ErrSnapshotCorrupt)
-		}
-		op, err := domain.ParseOperationID(id)
-		if err != nil {
-			return fmt.Errorf("part %q: %w", name, projections.ErrSnapshotCorrupt)
-		}
-		if f.boards[op], err = board.Restore(data); err != nil {
-			return err
-		}
-	}
-	f.position = position
-	return nil
-}
-
-func (f *boardsFold) Reset() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.router = projections.NewRouter()
-	f.boards = map[domain.OperationID]*board.Board{}
-	f.dirty = map[domain.OperationID]bool{}
-	f.position = ""
-}
-
-// events returns the number of events folded into the boards: every
-// event of the benchmark's log belongs to an operation, so after a
-// rebuild it is the length of the log.
-func (f *boardsFold) events() uint64 {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var n uint64
-	for _, brd := range f.boards {
-		n += brd.Events()
-	}
-	return n
-}
-
 // BenchmarkCatchUpStages measures, per event of the same field traffic as
-// BenchmarkRebuild1M, the two stages that bound a catch-up on their own:
-// reading pages from the SQLite log and decoding with the eventlog codec,
-// each on one goroutine.
+// BenchmarkRebuild1M, the stages of a catch-up on their own, each on one
+// goroutine: reading pages from the SQLite log, decoding with the
+// eventlog codec, and folding into the boards — with Boards.Fold, as the
+// catch-up does, and with Boards.Apply (deltas kept in the rings), as the
+// live subscription does.
 func BenchmarkCatchUpStages(b *testing.B) {
 	const events = 20_000
 	store := openStore(b, filepath.Join(b.TempDir(), "log.db"))
 	w := newWorld(b, 4, 50)
 	appendBatches(b, store, w.setUp(b))
 	appendBatches(b, store, w.traffic(b, events, 20))
-	evs, err := store.ReadAll(b.Context(), eventstore.Forwards, eventstore.Start, events)
+	evs, err := store.ReadAll(b.Context(), eventstore.Forwards, eventstore.Start, events+1000)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -242,6 +145,7 @@ func BenchmarkCatchUpStages(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/event")
 	})
 	b.Run("decode", func(b *testing.B) {
+		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
 			if _, _, err := w.codec.Decode(evs[i%len(evs)]); err != nil {
@@ -250,4 +154,38 @@ func BenchmarkCatchUpStages(b *testing.B) {
 			i++
 		}
 	})
+	envs := make([]projections.Envelope, len(evs))
+	for i, ev := range evs {
+		e, known, err := w.codec.Decode(ev)
+		if err != nil || !known {
+			b.Fatalf("decode %s: known %t, %v", ev.Position, known, err)
+		}
+		envs[i] = projections.Envelope{Position: ev.Position.String(), Stream: ev.Stream, Revision: ev.Revision, Event: e}
+	}
+	for _, stage := range []struct {
+		name string
+		fold func(*boards.Boards, context.Context, projections.Envelope) error
+	}{
+		{"fold", (*boards.Boards).Fold},
+		{"apply", (*boards.Boards).Apply},
+	} {
+		b.Run(stage.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var brd *boards.Boards
+			i := 0
+			for b.Loop() {
+				if i%len(envs) == 0 { // the log again, into new boards
+					b.StopTimer()
+					if brd, err = boards.New(boards.Config{Logger: slog.New(slog.DiscardHandler)}); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+				}
+				if err := stage.fold(brd, b.Context(), envs[i%len(envs)]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
 }

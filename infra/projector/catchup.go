@@ -142,14 +142,15 @@ func (s *slot) decodePage(pg *page) {
 	}
 }
 
-// foldPage applies the events of a decoded page in order; an event the
-// projection keeps failing on, or that does not decode, is poisoned.
+// foldPage folds the events of a decoded page in order (with Folder.Fold
+// when the projection has it); an event the projection keeps failing on,
+// or that does not decode, is poisoned.
 func (s *slot) foldPage(ctx context.Context, pg *page) error {
 	for i := range pg.events {
 		var failure error
 		switch pg.verdicts[i] {
 		case fold:
-			if err := s.applyRetrying(ctx, pg.envs[i]); err != nil {
+			if err := s.foldRetrying(ctx, pg.envs[i]); err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}

@@ -6,7 +6,9 @@
 //
 // A Runner restores each projection from its checkpoint, then catches up
 // by reading the store directly — pages read ahead, decoded in parallel,
-// folded in log order — while it is far behind the head; near the head it
+// folded in log order, with Folder.Fold when the projection has it (a
+// fold that skips what only live readers need, such as deltas) — while
+// it is far behind the head; near the head it
 // saves a checkpoint and switches to a bus subscription of the whole log
 // (consumer group = the projection's name) through a watermill Router with
 // the project's middleware: Recoverer, Retry, PoisonQueue (topic

@@ -38,6 +38,7 @@ type world struct {
 	n        uint64 // events generated
 	tasks    []domain.TaskID
 	ids      uint64
+	batches  uint64 // batches of traffic generated
 }
 
 // batch is one append: events of one stream.
@@ -130,7 +131,8 @@ func (w *world) traffic(tb testing.TB, n, per int) []batch {
 	for made := 0; made < n; {
 		o := int(w.n/7) % len(w.ops)
 		op := w.ops[o]
-		u := int(w.n*7919) % len(w.units[o])
+		w.batches++
+		u := int(w.batches*7919) % len(w.units[o]) // every unit, in turn
 		unit, a := w.units[o][u], w.owner(u)
 		switch k := w.n % 50; {
 		case k == 47:

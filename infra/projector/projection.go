@@ -35,6 +35,19 @@ type Projection interface {
 	Reset()
 }
 
+// Folder is implemented by a projection that folds an event more cheaply
+// when it need not tell anyone what changed, as a live feed's deltas do.
+// The runner's catch-up — reading the store directly while far behind,
+// and every rebuild — calls Fold instead of Apply; the live subscription
+// always calls Apply. Fold has Apply's contract in every other respect:
+// log order, one at a time, never an event already folded, and an error
+// leaves the projection as it was. The state it leaves is the one Apply
+// would; what it may skip is only what serves readers watching the
+// events go by.
+type Folder interface {
+	Fold(ctx context.Context, env projections.Envelope) error
+}
+
 // Checkpoint is what a projection changed since its previous checkpoint.
 type Checkpoint struct {
 	// Position is the position of the last event folded ("" = none).

@@ -50,6 +50,7 @@ type rebuildRequest struct{ done chan error }
 type slot struct {
 	r      *Runner
 	p      Projection
+	fold   func(context.Context, projections.Envelope) error // the catch-up's: Folder.Fold, else Apply
 	name   string
 	log    *slog.Logger
 	member string // member name of the catch-up's saves
@@ -76,9 +77,14 @@ type slot struct {
 
 func newSlot(r *Runner, p Projection) *slot {
 	name := p.Name()
+	fold := p.Apply
+	if f, ok := p.(Folder); ok {
+		fold = f.Fold
+	}
 	return &slot{
 		r:        r,
 		p:        p,
+		fold:     fold,
 		name:     name,
 		log:      r.log.With(slog.String("projection", name)),
 		member:   r.id + "/" + name + "/catch-up",
@@ -306,22 +312,29 @@ func (s *slot) setPhase(p Phase) {
 	s.mu.Unlock()
 }
 
-// apply folds env, turning a panic into an error.
-func (s *slot) apply(ctx context.Context, env projections.Envelope) (err error) {
+// apply folds env with the projection's Apply, turning a panic into an
+// error.
+func (s *slot) apply(ctx context.Context, env projections.Envelope) error {
+	return s.guarded(ctx, s.p.Apply, env)
+}
+
+// guarded calls fold, turning a panic into an error.
+func (s *slot) guarded(ctx context.Context, fold func(context.Context, projections.Envelope) error, env projections.Envelope) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("projector: %s panicked on %s: %v", s.name, env.Position, v)
 		}
 	}()
-	return s.p.Apply(ctx, env)
+	return fold(ctx, env)
 }
 
-// applyRetrying folds env, retrying a failure with backoff as the live
-// path's router does; it returns the last error.
-func (s *slot) applyRetrying(ctx context.Context, env projections.Envelope) error {
+// foldRetrying folds env for the catch-up (Folder.Fold when the
+// projection has it), retrying a failure with backoff as the live path's
+// router does; it returns the last error.
+func (s *slot) foldRetrying(ctx context.Context, env projections.Envelope) error {
 	delay := s.r.cfg.RetryInitialInterval
 	for attempt := 0; ; attempt++ {
-		err := s.apply(ctx, env)
+		err := s.guarded(ctx, s.fold, env)
 		switch {
 		case err == nil:
 			return nil
