@@ -8,7 +8,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -18,14 +17,12 @@ import (
 	"github.com/google/uuid"
 	"github.com/gorilla/websocket"
 
-	"github.com/jointops/jointops/commands"
 	"github.com/jointops/jointops/domain"
 	"github.com/jointops/jointops/domain/marking"
 	"github.com/jointops/jointops/infra/boards"
 	"github.com/jointops/jointops/infra/boardws"
 	"github.com/jointops/jointops/infra/eventlog"
 	"github.com/jointops/jointops/infra/eventstore"
-	"github.com/jointops/jointops/infra/eventstore/sqlite"
 	"github.com/jointops/jointops/projections"
 	"github.com/jointops/jointops/projections/board"
 )
@@ -49,33 +46,8 @@ type boardEnvOptions struct {
 
 func newBoardEnv(tb testing.TB, o boardEnvOptions) *boardEnv {
 	tb.Helper()
-	ctx := tb.Context()
-	dir := tb.TempDir()
 	quiet := slog.New(slog.DiscardHandler)
-	store, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(dir, "events.db"), Logger: quiet})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { store.Close() })
-	outcomes, err := eventlog.OpenOutcomes(ctx, filepath.Join(dir, "commands.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { outcomes.Close() })
-	codec, err := eventlog.NewCodec()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	now := o.now
-	if now == nil {
-		now = time.Now
-	}
-	h, err := commands.New(commands.Config{Log: eventlog.NewLog(store, codec), Outcomes: outcomes, Clock: now})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	// The outcome records under way finish before the outcomes close.
-	tb.Cleanup(func() { h.Close(context.Background()) })
+	store, codec, h, now := newCommandSide(tb, o.now)
 	_, key, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		tb.Fatal(err)

@@ -69,32 +69,7 @@ type envOptions struct {
 
 func newEnv(tb testing.TB, o envOptions) *env {
 	tb.Helper()
-	ctx := tb.Context()
-	dir := tb.TempDir()
-	store, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(dir, "events.db"), Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { store.Close() })
-	outcomes, err := eventlog.OpenOutcomes(ctx, filepath.Join(dir, "commands.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { outcomes.Close() })
-	codec, err := eventlog.NewCodec()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	now := o.now
-	if now == nil {
-		now = time.Now
-	}
-	log := eventlog.NewLog(store, codec)
-	h, err := commands.New(commands.Config{Log: log, Outcomes: outcomes, Clock: now})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { h.Close(context.Background()) }) // the outcome records under way, before outcomes close
+	store, _, h, now := newCommandSide(tb, o.now)
 	_, key, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		tb.Fatal(err)
@@ -115,6 +90,38 @@ func newEnv(tb testing.TB, o envOptions) *env {
 	srv := httptest.NewServer(handler)
 	tb.Cleanup(srv.Close)
 	return &env{url: srv.URL, store: store, key: key, now: now, client: srv.Client(), log: sl}
+}
+
+// newCommandSide opens a SQLite log and outcomes file in the test's temp
+// dir and the command handlers over them, all closed when the test ends;
+// now is the handlers' clock (nil: the real clock, which it returns).
+func newCommandSide(tb testing.TB, now func() time.Time) (*sqlite.Store, *eventlog.Codec, *commands.Handlers, func() time.Time) {
+	tb.Helper()
+	ctx := tb.Context()
+	dir := tb.TempDir()
+	store, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(dir, "events.db"), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { store.Close() })
+	outcomes, err := eventlog.OpenOutcomes(ctx, filepath.Join(dir, "commands.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { outcomes.Close() })
+	codec, err := eventlog.NewCodec()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if now == nil {
+		now = time.Now
+	}
+	h, err := commands.New(commands.Config{Log: eventlog.NewLog(store, codec), Outcomes: outcomes, Clock: now})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { h.Close(context.Background()) }) // the outcome records under way, before outcomes close
+	return store, codec, h, now
 }
 
 // token signs a token for agency/subject/role, valid for an hour from the
