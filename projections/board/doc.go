@@ -30,7 +30,11 @@
 //   - A correction is shown to an agency only if it may see both the
 //     correction and every report it corrects, so its reference to the
 //     original reveals nothing; the original is marked corrected only for
-//     those agencies. A retraction has no marking of its own: it is shown
+//     those agencies. A report corrected again (the field log refuses it;
+//     a board fed one anyway) keeps its first correction as corrected_by:
+//     a later one is shown under the same rule but changes nothing of the
+//     original, so no agency loses what it saw to a correction it may not
+//     see. A retraction has no marking of its own: it is shown
 //     to exactly those who may see the retracted report.
 //   - Nothing reveals an invisible item: no ID, no count, no gap. Windows
 //     (a track's last positions, the significant-events log) are the last N

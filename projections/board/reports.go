@@ -88,13 +88,20 @@ func (b *Board) ownList(m marking.Marking, corrects domain.ReportID) listID {
 	return b.aud.list(markingList{m, strict})
 }
 
-// link records that child corrects parent and reports whether the board
-// knows parent.
+// link records that child corrects parent and reports whether it did: the
+// board knows parent and nothing corrected it before. The first correction
+// stays parent's corrected_by: a later one, which some agency that saw the
+// first may not see, must not take it away from that agency (its delta
+// would reveal the later correction, and its view would disagree with the
+// deltas it was sent).
 func (b *Board) link(parent, child domain.ReportID) bool {
 	if parent.IsZero() {
 		return false
 	}
 	if r := b.reports[parent]; r != nil {
+		if !r.correctedBy.IsZero() {
+			return false
+		}
 		r.correctedBy = child
 		return true
 	}
@@ -105,6 +112,9 @@ func (b *Board) link(parent, child domain.ReportID) bool {
 	if l == nil {
 		l = &links{}
 		b.pointLinks[parent] = l
+	}
+	if !l.correctedBy.IsZero() {
+		return false
 	}
 	l.correctedBy = child
 	if _, p, _ := b.retainedPoint(parent); p != nil {
