@@ -39,9 +39,12 @@ func newDemo(key ed25519.PrivateKey) (*demoRun, error) {
 		return nil, fmt.Errorf("demo world: %w", err)
 	}
 	issue := func(agency, subject uuid.UUID, role string, ttl time.Duration) (string, error) {
-		now := time.Now().UTC().Truncate(time.Second)
-		return auth.Sign(key, auth.Claims{Agency: agency.String(), Subject: subject.String(),
-			Role: auth.Role(role), IssuedAt: now, ExpiresAt: now.Add(ttl), ID: uuid.NewString()})
+		req := tokenRequest{agency: agency.String(), subject: subject.String(), role: role, ttl: ttl}
+		claims, err := req.claims(time.Now().UTC().Truncate(time.Second))
+		if err != nil {
+			return "", err
+		}
+		return auth.Sign(key, claims)
 	}
 	tokens, err := demo.NewTokens(world, issue, demoTokenTTL)
 	if err != nil {
