@@ -35,6 +35,7 @@ type Outcomes struct {
 	rdb, wdb    *sql.DB
 	get, insert *sql.Stmt
 	puts        chan putRequest
+	known       *idFilter
 	stop        chan struct{}
 	stopOnce    sync.Once
 	done        chan struct{}
@@ -98,10 +99,41 @@ func OpenOutcomes(ctx context.Context, path string) (*Outcomes, error) {
 		wdb.Close()
 		return nil, fmt.Errorf("open outcomes %s: %w", path, err)
 	}
-	o := &Outcomes{rdb: rdb, wdb: wdb, get: get, insert: insert, puts: make(chan putRequest),
+	known, err := loadIDFilter(ctx, rdb)
+	if err != nil {
+		get.Close()
+		rdb.Close()
+		wdb.Close()
+		return nil, fmt.Errorf("open outcomes %s: %w", path, err)
+	}
+	o := &Outcomes{rdb: rdb, wdb: wdb, get: get, insert: insert, puts: make(chan putRequest), known: known,
 		stop: make(chan struct{}), done: make(chan struct{}), now: time.Now}
 	go o.write(context.WithoutCancel(ctx))
 	return o, nil
+}
+
+// loadIDFilter fills the filter of recorded command IDs from the file.
+func loadIDFilter(ctx context.Context, db *sql.DB) (*idFilter, error) {
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM outcomes`).Scan(&n); err != nil {
+		return nil, err
+	}
+	f := newIDFilter(n)
+	rows, err := db.QueryContext(ctx, `SELECT command_id FROM outcomes`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var raw []byte
+	for rows.Next() {
+		if err := rows.Scan(&raw); err != nil {
+			return nil, err
+		}
+		var id commands.CommandID
+		copy(id[:], raw)
+		f.add(id)
+	}
+	return f, rows.Err()
 }
 
 func openSQLite(path string, pragmas ...string) (*sql.DB, error) {
@@ -126,8 +158,12 @@ type stored struct {
 	Refusal  *commands.Refusal  `json:"refusal,omitempty"`
 }
 
-// Get returns the outcome recorded for id.
+// Get returns the outcome recorded for id. Most IDs were never recorded;
+// the filter of recorded IDs answers those without reading the file.
 func (o *Outcomes) Get(ctx context.Context, id commands.CommandID) (commands.Outcome, bool, error) {
+	if !o.known.mayHave(id) {
+		return commands.Outcome{}, false, nil
+	}
 	var fp, body []byte
 	err := o.get.QueryRowContext(ctx, id[:]).Scan(&fp, &body)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -152,6 +188,7 @@ func (o *Outcomes) Put(ctx context.Context, id commands.CommandID, out commands.
 	if err != nil {
 		return fmt.Errorf("encode outcome %s: %w", id, err)
 	}
+	o.known.add(id)
 	req := putRequest{id: id, fingerprint: out.Fingerprint, body: body, urgent: out.Accepted == nil, done: make(chan error, 1)}
 	select {
 	case o.puts <- req:

@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"time"
+
 	"context"
 	"fmt"
 	"log/slog"
@@ -140,8 +142,10 @@ func (s *Store) commitBatch(ctx context.Context, batch []*appendReq) {
 			s.stats.commits.Add(1)
 			s.stats.events.Add(uint64(len(w.rows)))
 			s.ring.publish(recordedRows(w.rows, now))
-			if w.uncheckpointed += len(w.rows); w.uncheckpointed >= s.cfg.CheckpointEvents {
-				w.uncheckpointed = 0
+			w.uncheckpointed += len(w.rows)
+			if w.uncheckpointed >= s.cfg.CheckpointEvents ||
+				w.uncheckpointed >= s.cfg.CheckpointMinEvents && time.Since(w.lastCheckpoint) >= s.cfg.CheckpointInterval {
+				w.uncheckpointed, w.lastCheckpoint = 0, time.Now()
 				s.ckpt.signal()
 			}
 		}

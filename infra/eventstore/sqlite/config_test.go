@@ -21,6 +21,7 @@ func TestConfigValidate(t *testing.T) {
 		{"memory", func(c *Config) { c.Path = ":memory:" }, []string{"plain file name"}},
 		{"uri", func(c *Config) { c.Path = "file:events.db" }, []string{"plain file name"}},
 		{"query", func(c *Config) { c.Path = "events.db?mode=ro" }, []string{"plain file name"}},
+		{"negative checkpoint interval", func(c *Config) { c.CheckpointInterval = -time.Second }, []string{"checkpoint interval"}},
 		{"several problems", func(c *Config) {
 			c.MaxBatch, c.RingSize, c.ReadConns, c.BusyTimeout = -1, -2, -3, -time.Second
 		}, []string{"max batch: -1", "ring size: -2", "read conns: -3", "busy timeout"}},

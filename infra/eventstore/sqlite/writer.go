@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"time"
+
 	"context"
 	"database/sql"
 	"errors"
@@ -30,8 +32,10 @@ type writer struct {
 	heads *headCache
 	// seq is the global position of the last committed event.
 	seq uint64
-	// uncheckpointed counts events written since the last checkpoint signal.
+	// uncheckpointed counts events written since the last checkpoint
+	// signal, sent at lastCheckpoint.
 	uncheckpointed int
+	lastCheckpoint time.Time
 
 	// Scratch for one batch.
 	outcomes []outcome
@@ -78,6 +82,8 @@ func newWriter(ctx context.Context, conn *sql.Conn, cfg Config) (*writer, error)
 		heads:     newHeadCache(cfg.HeadCacheSize),
 		overlay:   make(map[string]head),
 		known:     make(map[uuid.UUID]loc),
+		// The interval runs from opening: a file just opened has a fresh WAL.
+		lastCheckpoint: time.Now(),
 	}
 	var err error
 	// One prepared single-row INSERT per event measured faster than
