@@ -115,7 +115,7 @@ func (id ID[K]) Compare(other ID[K]) int {
 }
 
 // MarshalText writes the canonical UUID form.
-func (id ID[K]) MarshalText() ([]byte, error) { return []byte(id.u.String()), nil }
+func (id ID[K]) MarshalText() ([]byte, error) { return id.u.MarshalText() }
 
 // UnmarshalText parses a UUID and rejects the nil UUID.
 func (id *ID[K]) UnmarshalText(b []byte) error {

@@ -11,7 +11,13 @@ import (
 )
 
 // maxPrealloc caps the capacity reserved for a read's result up front.
-const maxPrealloc = 4096
+// Reads asking for fewer than minPrealloc events reserve nothing: they are
+// mostly a cached aggregate's tail, read before every command and nearly
+// always empty.
+const (
+	maxPrealloc = 4096
+	minPrealloc = 256
+)
 
 // readStmts are the prepared queries of the read side; database/sql
 // prepares each on every pooled connection that runs it.
@@ -203,7 +209,11 @@ func (s *Store) query(ctx context.Context, st *sql.Stmt, limit int, args ...any)
 		return nil, err
 	}
 	defer rows.Close()
-	return scanAll(rows, make([]eventstore.RecordedEvent, 0, min(limit, maxPrealloc)))
+	var dst []eventstore.RecordedEvent
+	if limit >= minPrealloc {
+		dst = make([]eventstore.RecordedEvent, 0, min(limit, maxPrealloc))
+	}
+	return scanAll(rows, dst)
 }
 
 // scanAll appends every row of rows to dst.
