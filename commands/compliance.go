@@ -2,11 +2,13 @@ package commands
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/jointops/jointops/domain"
+	"github.com/jointops/jointops/domain/agency"
 	"github.com/jointops/jointops/domain/compliance"
 	"github.com/jointops/jointops/domain/operation"
 )
@@ -71,6 +73,20 @@ type FlagAnswer struct {
 	Note       string
 }
 
+// HostStop is a host state's request, by a commander of its agency, that
+// foreign units stop acting on its territory.
+type HostStop struct {
+	Operation  domain.OperationID
+	OccurredAt time.Time
+	// Units are the units asked to stop; none asks every foreign unit.
+	Units  []domain.UnitID
+	Reason string
+}
+
+// CodeNotHostAuthority refuses a stop request from an agency whose state
+// does not host the operation.
+const CodeNotHostAuthority domain.Code = "auth.not_host_authority"
+
 // onFlags runs one decision on an operation's compliance flags. authorize
 // runs before the stream is locked.
 func onFlags(ctx context.Context, h *Handlers, useCase string, p Principal, id CommandID, input any, op domain.OperationID,
@@ -120,6 +136,33 @@ func (h *Handlers) AcknowledgeFlag(ctx context.Context, p Principal, id CommandI
 func (h *Handlers) DisputeFlag(ctx context.Context, p Principal, id CommandID, in FlagAnswer) (Accepted, error) {
 	return onFlags(ctx, h, "dispute_flag", p, id, in, in.Operation, in.OccurredAt, h.authorizeCommander(p, in.Operation),
 		func(f *compliance.Flags, m domain.Meta) error { return f.Dispute(m, in.Flag, in.Note) })
+}
+
+// RequestHostStop records that the state of the principal's agency, a
+// host of the operation, asks foreign units to stop acting on its
+// territory. Only a commander of a participating agency of a host state
+// may ask.
+func (h *Handlers) RequestHostStop(ctx context.Context, p Principal, id CommandID, in HostStop) (Accepted, error) {
+	var host domain.StateCode
+	authorize := func(ctx context.Context) error {
+		if err := h.authorizeCommander(p, in.Operation)(ctx); err != nil {
+			return err
+		}
+		err := view(ctx, h, agency.Stream(p.Agency), func() *agency.Agency { return agency.New(p.Agency) },
+			func(a *agency.Agency) error { host = a.State(); return nil })
+		if err != nil {
+			return err
+		}
+		return view(ctx, h, operation.Stream(in.Operation), func() *operation.Operation { return operation.New(in.Operation) },
+			func(o *operation.Operation) error {
+				if host.IsZero() || !slices.Contains(o.HostStates(), host) {
+					return domain.Forbid(CodeNotHostAuthority, "agency %s is not an authority of a state hosting operation %s", p.Agency, in.Operation)
+				}
+				return nil
+			})
+	}
+	return onFlags(ctx, h, "request_host_stop", p, id, in, in.Operation, in.OccurredAt, authorize,
+		func(f *compliance.Flags, m domain.Meta) error { return f.RequestStop(m, host, in.Units, in.Reason) })
 }
 
 // authorizeCommander checks that p is a commander of an agency taking part

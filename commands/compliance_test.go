@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/jointops/jointops/domain"
+	"github.com/jointops/jointops/domain/agency"
 	"github.com/jointops/jointops/domain/compliance"
 	dt "github.com/jointops/jointops/domain/domaintest"
 )
@@ -100,5 +101,50 @@ func TestNoTokenIsTheSystem(t *testing.T) {
 	}
 	if _, err := SystemPrincipal(domain.AgencyID{}); !errors.Is(err, domain.ErrInvalid) {
 		t.Fatalf("SystemPrincipal without agency: %v", err)
+	}
+}
+
+// TestHostStopAuthorization: only a commander of a participating agency
+// of a host state asks foreign units to stop; the request names the
+// agency's state as host.
+func TestHostStopAuthorization(t *testing.T) {
+	ctx := context.Background()
+	log := newMemLog()
+	h := newTestHandlers(t, log, newMemOutcomes(), nil)
+	admin := testPrincipal(agency1, 30, RoleAdmin)
+	for a, st := range map[domain.AgencyID]string{agency1: "DE", agency2: "FR", agency3: "DE"} {
+		must(t)(h.RegisterAgency(ctx, admin, newCmd(), AgencyRegistration{Agency: a, OccurredAt: testNow, State: dt.State(st),
+			Name: "Agency " + st, Kind: agency.KindPolice}))
+	}
+	must(t)(h.ProposeOperation(ctx, lead, newCmd(), testProposal())) // hosted by DE; agency1 (DE) leads, agency2 (FR) takes part
+	stopAll := HostStop{Operation: testOp, OccurredAt: testNow, Reason: "the suspect is in custody"}
+	tests := []struct {
+		name string
+		p    Principal
+		want error // nil: accepted
+	}{
+		{"an observer of the host", testPrincipal(agency1, 31, RoleObserver), domain.ErrForbidden},
+		{"a commander of a participating agency of another state", partner, domain.ErrForbidden},
+		{"a commander of the host state outside the operation", testPrincipal(agency3, 32, RoleCommander), domain.ErrForbidden},
+		{"the host's commander", lead, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := h.RequestHostStop(ctx, tt.p, newCmd(), stopAll)
+			if tt.want == nil && err != nil || tt.want != nil && !errors.Is(err, tt.want) {
+				t.Fatalf("RequestHostStop = %v, want %v", err, tt.want)
+			}
+		})
+	}
+	var got *compliance.StopRequested
+	if _, err := log.Load(ctx, compliance.Stream(testOp), 0, func(e domain.Event) {
+		if s, ok := e.Payload.(*compliance.StopRequested); ok {
+			got = s
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || got.Host != dt.State("DE") || got.Agency != agency1 || len(got.Units) != 0 {
+		t.Errorf("recorded %+v, want DE's request for every foreign unit", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/jointops/jointops/domain"
+	"github.com/jointops/jointops/domain/compliance"
 	"github.com/jointops/jointops/domain/fieldlog"
 	"github.com/jointops/jointops/domain/operation"
 	"github.com/jointops/jointops/domain/task"
@@ -54,8 +55,9 @@ func taskOf(p domain.Payload) (domain.TaskID, bool) {
 	return domain.TaskID{}, false
 }
 
-// PayloadOperation returns the operation named in an operation event or a
-// field-log event, or the zero ID for any other payload.
+// PayloadOperation returns the operation named in an operation event, a
+// field-log event or a compliance flag's event, or the zero ID for any
+// other payload.
 func PayloadOperation(p domain.Payload) domain.OperationID {
 	switch e := p.(type) {
 	case fieldlog.Report:
@@ -121,6 +123,24 @@ func commandEventID(p domain.Payload) domain.OperationID {
 	case *operation.ResourceStatusChanged:
 		return e.OperationID
 	case *operation.ResourceCheckedOut:
+		return e.OperationID
+	}
+	return complianceEventID(p)
+}
+
+// complianceEventID returns the operation of an event of a compliance
+// stream: a flag's, or a host's stop request.
+func complianceEventID(p domain.Payload) domain.OperationID {
+	switch e := p.(type) {
+	case *compliance.FlagRaised:
+		return e.OperationID
+	case *compliance.FlagCleared:
+		return e.OperationID
+	case *compliance.FlagAcknowledged:
+		return e.OperationID
+	case *compliance.FlagDisputed:
+		return e.OperationID
+	case *compliance.StopRequested:
 		return e.OperationID
 	}
 	return domain.OperationID{}

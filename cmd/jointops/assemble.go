@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -23,6 +24,7 @@ import (
 	"github.com/jointops/jointops/infra/httpapi"
 	"github.com/jointops/jointops/infra/metrics"
 	"github.com/jointops/jointops/infra/projector"
+	"github.com/jointops/jointops/infra/replayws"
 	"github.com/jointops/jointops/infra/webui"
 )
 
@@ -34,6 +36,8 @@ type system struct {
 	runner  *projector.Runner
 	boards  *boards.Boards
 	hub     *boardws.Hub
+	// replay plays operations' histories to investigators over WebSocket.
+	replay *replayws.Server
 	// compliance raises and clears compliance flags from the log; its
 	// deadline ticker runs beside the runner.
 	compliance *compliance.Policy
@@ -47,6 +51,13 @@ func (s *system) close() {
 	for i := len(s.closers) - 1; i >= 0; i-- {
 		s.closers[i]()
 	}
+}
+
+// shutdownBoards closes every WebSocket the server holds (live boards and
+// replays) with "going away"; the HTTP server does not track upgraded
+// connections.
+func (s *system) shutdownBoards(ctx context.Context) error {
+	return errors.Join(s.hub.Shutdown(ctx), s.replay.Shutdown(ctx))
 }
 
 // assemble opens and wires the whole server. On error, whatever it opened
@@ -76,6 +87,9 @@ func assemble(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *syst
 	log.Info("event store open", "store", describeStore(cfg))
 	m := metrics.New()
 	store := m.InstrumentStore(raw)
+	if err := startCheckpointer(ctx, cfg, store, log, sys); err != nil {
+		return nil, err
+	}
 
 	codec, err := eventlog.NewCodec()
 	if err != nil {
@@ -87,6 +101,10 @@ func assemble(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *syst
 	}
 
 	sys.boards, err = boards.New(boards.Config{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	hist, err := newHistorySide(store, codec, handlers, log)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +122,7 @@ func assemble(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *syst
 	sys.runner, err = projector.New(ctx, projector.Config{
 		Store: store, Decoder: codec, CheckpointPath: cfg.ProjectionsPath(),
 		Logger: log,
-	}, sys.boards, sys.compliance)
+	}, sys.boards, sys.compliance, hist.history.Projection())
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +136,13 @@ func assemble(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *syst
 	})
 	progress := runnerProgress{runner: sys.runner, name: sys.boards.Name()}
 	sys.hub, err = boardws.NewHub(boardws.Config{AllowedOrigins: cfg.AllowedOrigins,
-		Logger: log.With("component", "boardws")}, sys.boards, progress)
+		Logger: log.With("component", "boardws"), OnDisconnect: m.BoardDisconnected}, sys.boards, progress)
+	if err != nil {
+		return nil, err
+	}
+	m.BoardsConnected(sys.hub.ConnectedByAgency)
+	sys.replay, err = replayws.NewServer(replayws.Config{AllowedOrigins: cfg.AllowedOrigins,
+		Logger: log.With("component", "replayws")}, hist.history)
 	if err != nil {
 		return nil, err
 	}
@@ -144,6 +168,11 @@ func assemble(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *syst
 		Live:         sys.hub,
 		Projections:  sys.runner,
 		Metrics:      m.Handler(),
+
+		History:         hist.history,
+		HistoryRecorder: hist.recorder,
+		Replay:          sys.replay,
+		Audit:           auditLog{Reader: store, Codec: codec},
 	})
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/jointops/jointops/domain"
+	"github.com/jointops/jointops/infra/agreementdemo"
 	"github.com/jointops/jointops/infra/auth"
 	"github.com/jointops/jointops/infra/demo"
 	"github.com/jointops/jointops/infra/webui"
@@ -64,7 +65,8 @@ func (d *demoRun) start(ctx context.Context, base string, insecureTLS bool, out 
 		client.Transport = &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}} //nolint:gosec // loopback to ourselves
 	}
 	log = log.With("component", "demo")
-	if _, err := demo.Seed(ctx, demo.SeedConfig{BaseURL: base, Tokens: d.tokens, Logger: log, HTTPClient: client}); err != nil {
+	if _, err := demo.Seed(ctx, demo.SeedConfig{BaseURL: base, Tokens: d.tokens, Logger: log, HTTPClient: client,
+		Agreements: agreementdemo.DefaultJSON()}); err != nil {
 		return fmt.Errorf("demo seed: %w", err)
 	}
 	sim, err := demo.NewSimulator(demo.SimConfig{BaseURL: base, Tokens: d.tokens, Logger: log, HTTPClient: client,

@@ -37,8 +37,11 @@ func commands() []command {
 	return []command{
 		{"serve", "run the server (HTTP API, boards) on the configured event store", runServe},
 		{"token", "issue a signed bearer token (token issue --agency … --subject … --role …)", runToken},
-		{"verify", "walk every stream's hash chain and name the first broken link", runVerify},
+		{"verify", "walk every stream's hash chain and signed checkpoint, or an evidence bundle (--bundle), and name the first broken link", runVerify},
+		{"export", "write an operation's evidence bundle (export --operation … --out DIR --token FILE --purpose …)", runExport},
+		{"replay", "print an operation's board as of a past position or time, as one agency saw it (replay --operation … --as-of … --as-agency … --token FILE --purpose …)", runReplay},
 		{"projections", "rebuild the read models from the log at the next start (projections rebuild [--name …])", runProjections},
+		{"loadgen", "load a server (its own on a temporary store by default) with field units and live boards, and report", runLoadgen},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -97,7 +97,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer cancel()
 	// Boards first: the HTTP server does not track upgraded connections,
 	// and each board should hear "going away" rather than a dropped socket.
-	if err := sys.hub.Shutdown(shutdownCtx); err != nil {
+	if err := sys.shutdownBoards(shutdownCtx); err != nil {
 		log.Warn("closing live boards", "err", err)
 	}
 	if err := srv.Shutdown(shutdownCtx); err != nil {

@@ -83,9 +83,9 @@ func TestServeAdminEndpoints(t *testing.T) {
 			Rebuilds int    `json:"rebuilds"`
 		} `json:"projections"`
 	}
-	if err := json.Unmarshal([]byte(body), &status); code != http.StatusOK || err != nil || len(status.Projections) != 2 ||
-		status.Projections[0].Name != "boards" || status.Projections[1].Name != "compliance-policy" {
-		t.Fatalf("projections status: %d %s (%v), want boards and compliance-policy", code, body, err)
+	if err := json.Unmarshal([]byte(body), &status); code != http.StatusOK || err != nil || len(status.Projections) != 3 ||
+		status.Projections[0].Name != "boards" || status.Projections[1].Name != "compliance-policy" || status.Projections[2].Name != "history" {
+		t.Fatalf("projections status: %d %s (%v), want boards, compliance-policy and history", code, body, err)
 	}
 	if code, body := do("POST", "/v1/admin/projections/boards/rebuild", admin); code != http.StatusAccepted {
 		t.Fatalf("rebuild: %d %s", code, body)

@@ -4,6 +4,7 @@ import (
 	"github.com/jointops/jointops/domain"
 	"github.com/jointops/jointops/domain/agency"
 	"github.com/jointops/jointops/domain/agreement"
+	"github.com/jointops/jointops/domain/audit"
 	"github.com/jointops/jointops/domain/compliance"
 	"github.com/jointops/jointops/domain/fieldlog"
 	"github.com/jointops/jointops/domain/operation"
@@ -21,4 +22,5 @@ func RegisterEvents(r domain.Registry) {
 	fieldlog.RegisterEvents(r)
 	agreement.RegisterEvents(r)
 	compliance.RegisterEvents(r)
+	audit.RegisterEvents(r)
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // complianceTour raises two flags on operation 1, clears one and has two
-// commanders answer the other.
+// commanders answer the other; the French commander asks unit 1 to stop.
 func complianceTour(t *testing.T, do func(domain.Aggregate, error), system, deBoss, frBoss domain.Meta) {
 	t.Helper()
 	f := compliance.New(dt.Operation(1))
@@ -24,4 +24,5 @@ func complianceTour(t *testing.T, do func(domain.Aggregate, error), system, deBo
 	do(f, f.Clear(system, late.ID, []compliance.EventRef{{Stream: "fieldlog-1", Revision: 3}}, "notified in time, delivered late"))
 	do(f, f.Acknowledge(deBoss, outside.ID, "noted"))
 	do(f, f.Dispute(frBoss, outside.ID, "the area was amended"))
+	do(f, f.RequestStop(frBoss, dt.State("FR"), []domain.UnitID{dt.Unit(1)}, "the suspect is in custody in France"))
 }

@@ -172,5 +172,6 @@ func tour(t *testing.T) []domain.Event {
 	do(op, op.Close(at(frBoss), "objectives met"))
 	agreementTour(t, do, at(admin))
 	complianceTour(t, do, at(admin), at(deBoss), at(frBoss))
+	auditTour(t, do, at(domain.Actor{Agency: frA, Unit: spare}), at(frBoss), at(domain.Actor{Agency: deA, Person: dt.Person(41)}))
 	return all
 }

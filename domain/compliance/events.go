@@ -11,14 +11,18 @@ const (
 	FlagClearedType      = "jointops.compliance.flag_cleared"
 	FlagAcknowledgedType = "jointops.compliance.flag_acknowledged"
 	FlagDisputedType     = "jointops.compliance.flag_disputed"
+	StopRequestedType    = "jointops.compliance.host_stop_requested"
 )
 
 // EventRef names one recorded event as evidence: its stream and its
 // revision in that stream. Unlike a log position it is the same in every
-// store and every replay.
+// store and every replay. Report is the field report the event records,
+// when it is one: boards show a flag only to agencies that may see every
+// report in its evidence. It is not part of the flag's ID.
 type EventRef struct {
-	Stream   string `json:"stream"`
-	Revision uint64 `json:"revision"`
+	Stream   string          `json:"stream"`
+	Revision uint64          `json:"revision"`
+	Report   domain.ReportID `json:"report_id,omitzero"`
 }
 
 // Flag is what a raised flag says: which rule the evidence breaches, under
@@ -71,6 +75,27 @@ type FlagDisputed struct {
 	Note        string             `json:"note"`
 }
 
+// StopRequested: a host state, through a commander of its agency in the
+// operation, asked foreign units to stop acting on its territory — the
+// units named, or every foreign unit of the operation when none is named.
+// Any further action of such a unit there is a breach (CISA Art. 40(3)(a)
+// and 41(5)(a): the officers stop when the host so requests).
+type StopRequested struct {
+	OperationID domain.OperationID `json:"operation_id"`
+	Host        domain.StateCode   `json:"host"`
+	// Agency is the host's agency whose commander asked.
+	Agency domain.AgencyID `json:"agency"`
+	// Units are the units asked to stop; none means every foreign unit.
+	Units  []domain.UnitID `json:"units,omitempty"`
+	Reason string          `json:"reason"`
+}
+
+// EventType implements domain.Payload.
+func (StopRequested) EventType() string { return StopRequestedType }
+
+// SchemaVersion implements domain.Payload.
+func (StopRequested) SchemaVersion() uint32 { return 1 }
+
 // EventType implements domain.Payload.
 func (FlagRaised) EventType() string { return FlagRaisedType }
 
@@ -102,5 +127,6 @@ func RegisterEvents(r domain.Registry) {
 		func() domain.Payload { return new(FlagCleared) },
 		func() domain.Payload { return new(FlagAcknowledged) },
 		func() domain.Payload { return new(FlagDisputed) },
+		func() domain.Payload { return new(StopRequested) },
 	)
 }

@@ -19,8 +19,9 @@ const (
 	CodeAlreadyAnswered domain.Code = "compliance.already_answered"
 )
 
-// Flags is the aggregate of one operation's compliance flags. Build it with
-// New, replay its stream, then decide. It is not safe for concurrent use.
+// Flags is the aggregate of one operation's compliance flags and of the
+// host states' requests to stop. Build it with New, replay its stream,
+// then decide. It is not safe for concurrent use.
 type Flags struct {
 	root      domain.Root
 	operation domain.OperationID
@@ -198,6 +199,34 @@ func (f *Flags) answerable(m domain.Meta, id FlagID) error {
 	if s.answered[m.Actor().Agency] {
 		return domain.Reject(CodeAlreadyAnswered, "agency %s already answered flag %s", m.Actor().Agency, id)
 	}
+	return nil
+}
+
+// RequestStop records that host, through the actor's agency (a commander
+// of the host state's agency: the command layer checks it), asks units —
+// every foreign unit of the operation when units is empty — to stop
+// acting on its territory, for reason.
+func (f *Flags) RequestStop(m domain.Meta, host domain.StateCode, units []domain.UnitID, reason string) error {
+	if err := m.Check(); err != nil {
+		return err
+	}
+	var p domain.Problems
+	if host.IsZero() {
+		p.Add("host", "required")
+	}
+	for i, u := range units {
+		switch {
+		case u.IsZero():
+			p.Add(domain.Index("units", i), "required")
+		case slices.Contains(units[:i], u):
+			p.Add(domain.Index("units", i), "named twice")
+		}
+	}
+	p.RequireText("reason", reason, domain.MaxText)
+	if err := p.Err(); err != nil {
+		return err
+	}
+	f.raise(m, &StopRequested{OperationID: f.operation, Host: host, Agency: m.Actor().Agency, Units: slices.Clone(units), Reason: reason})
 	return nil
 }
 

@@ -29,7 +29,20 @@ func TestFlags(t *testing.T) {
 	disputed := &compliance.FlagDisputed{OperationID: op, FlagID: id, Agency: fr, Note: "the border line is wrong"}
 	unknown := compliance.NewFlagID(compliance.RuleApprehension, evidence...)
 
+	stop := &compliance.StopRequested{OperationID: op, Host: dt.State("FR"), Agency: fr, Units: []domain.UnitID{dt.Unit(1)},
+		Reason: "the suspect is in French custody"}
+	stopAll := &compliance.StopRequested{OperationID: op, Host: dt.State("FR"), Agency: fr, Reason: "public order"}
+
 	dt.Run(t, func() *compliance.Flags { return compliance.New(op) }, []dt.Case[*compliance.Flags]{
+		{Name: "a host asks a unit to stop", When: func(f *compliance.Flags) error {
+			return f.RequestStop(frBoss, dt.State("FR"), []domain.UnitID{dt.Unit(1)}, "the suspect is in French custody")
+		}, Then: []domain.Payload{stop}},
+		{Name: "a host asks every foreign unit to stop", When: func(f *compliance.Flags) error {
+			return f.RequestStop(frBoss, dt.State("FR"), nil, "public order")
+		}, Then: []domain.Payload{stopAll}},
+		{Name: "a stop request needs a host, distinct units and a reason", When: func(f *compliance.Flags) error {
+			return f.RequestStop(frBoss, domain.StateCode{}, []domain.UnitID{dt.Unit(1), {}, dt.Unit(1)}, "")
+		}, Invalid: []string{"host", "units[1]", "units[2]", "reason"}},
 		{Name: "raise", When: func(f *compliance.Flags) error { return f.Raise(system, flag) }, Then: []domain.Payload{raised}},
 		{Name: "raise again is a no-op", Given: []domain.Payload{raised},
 			When: func(f *compliance.Flags) error { return f.Raise(system, flag) }, Then: []domain.Payload{}},

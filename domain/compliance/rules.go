@@ -24,6 +24,9 @@ const (
 	RuleHandoverLate        Rule = "apprehension.handover_late"
 	RulePostActionMissing   Rule = "report.post_action_missing"
 	RuleActionAfterStop     Rule = "cross_border.action_after_stop"
+	RuleOffenceNotCovered   Rule = "cross_border.offence_not_covered"
+	RuleModeNotCovered      Rule = "cross_border.mode_not_covered"
+	RuleWeaponNotAllowed    Rule = "force.weapon_not_allowed"
 )
 
 // Valid reports whether r is one of the rules.
@@ -31,10 +34,34 @@ func (r Rule) Valid() bool {
 	switch r {
 	case RuleOutsideArea, RuleOutsidePeriod, RuleUnitNotAttached, RuleNoProvision, RulePursuitDistance,
 		RulePursuitDuration, RuleSurveillanceExpired, RuleApprehension, RuleNotificationMissing, RuleHandoverLate,
-		RulePostActionMissing, RuleActionAfterStop:
+		RulePostActionMissing, RuleActionAfterStop, RuleOffenceNotCovered, RuleModeNotCovered, RuleWeaponNotAllowed:
 		return true
 	}
 	return false
+}
+
+// Severity says how grave a breach of a rule is, for the boards to order
+// and colour flags by.
+type Severity string
+
+// Severities, gravest first.
+const (
+	SeverityHigh   Severity = "high"
+	SeverityMedium Severity = "medium"
+	SeverityLow    Severity = "low"
+)
+
+// Severity returns how grave a breach of r is: acting with no legal basis,
+// against the host's word or beyond the powers given is high; overstaying
+// a limit is medium; paperwork and the operation's own bounds are low.
+func (r Rule) Severity() Severity {
+	switch r {
+	case RuleNoProvision, RuleApprehension, RuleActionAfterStop, RuleOffenceNotCovered, RuleModeNotCovered, RuleWeaponNotAllowed:
+		return SeverityHigh
+	case RulePursuitDistance, RulePursuitDuration, RuleSurveillanceExpired, RuleHandoverLate, RuleUnitNotAttached:
+		return SeverityMedium
+	}
+	return SeverityLow
 }
 
 // FlagID identifies a flag within its operation. It is derived from the

@@ -4,8 +4,9 @@
 // surveillances and pursuits, apprehensions and handovers, seizures, use of
 // force, observations, situation and post-action reports — with the
 // information-handling marking of each, the corrections and retractions
-// that reference earlier reports, and the relaxations of markings by their
-// originator. Nothing is ever deleted or overwritten.
+// that reference earlier reports, and the relaxations of markings and the
+// permissions of judicial use by their originator. Nothing is ever deleted
+// or overwritten.
 //
 // Its stream is "unitlog-<operation id>-<unit id>": one per unit in an
 // operation, so hundreds of units reporting every second never contend on

@@ -295,5 +295,6 @@ func RegisterEvents(r domain.Registry) {
 		func() domain.Payload { return new(PostActionReported) },
 		func() domain.Payload { return new(ReportRetracted) },
 		func() domain.Payload { return new(MarkingRelaxed) },
+		func() domain.Payload { return new(JudicialUsePermitted) },
 	)
 }

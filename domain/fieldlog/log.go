@@ -48,6 +48,7 @@ type entry struct {
 	marking    int // index into Log.markings; -1 for retractions and relaxations
 	superseded bool
 	retracted  bool
+	judicial   bool // judicial use permitted (JudicialUsePermitted)
 }
 
 func (e *entry) isReport() bool { return e.marking >= 0 }
@@ -139,6 +140,9 @@ func (l *Log) apply(p domain.Payload) {
 		if t := l.entries[e.Report]; t != nil {
 			t.marking = l.markingIndex(e.To)
 		}
+		return
+	case *JudicialUsePermitted:
+		l.applyJudicialUse(e)
 		return
 	}
 	r, ok := p.(Report)

@@ -574,7 +574,7 @@ func TestEveryReportIsAReport(t *testing.T) {
 		p := r.New()
 		_, isReport := p.(fieldlog.Report)
 		switch r.Type {
-		case fieldlog.ReportRetractedType, fieldlog.MarkingRelaxedType:
+		case fieldlog.ReportRetractedType, fieldlog.MarkingRelaxedType, fieldlog.JudicialUsePermittedType:
 			if isReport {
 				t.Errorf("%s should not be a Report", r.Type)
 			}

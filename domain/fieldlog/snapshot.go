@@ -40,7 +40,7 @@ type snapshotState struct {
 	EntryIDs      []byte              `json:"entry_ids,omitempty"`      // 16 bytes each
 	EntryTypes    []byte              `json:"entry_types,omitempty"`    // index into Types
 	EntryMarkings []byte              `json:"entry_markings,omitempty"` // uvarint of the index into Markings plus 1; 0 for none
-	EntryFlags    []byte              `json:"entry_flags,omitempty"`    // flagSuperseded | flagRetracted
+	EntryFlags    []byte              `json:"entry_flags,omitempty"`    // flagSuperseded | flagRetracted | flagJudicial
 	EntryKeys     []entryKey          `json:"entry_keys,omitempty"`     // the entries with a key
 	Activities    []activityState     `json:"activities,omitempty"`
 	Notifications []notificationState `json:"notifications,omitempty"`
@@ -48,10 +48,13 @@ type snapshotState struct {
 	CustodyIDs    []string            `json:"custody_ids,omitempty"`
 }
 
-// Flags of an entry in snapshotState.EntryFlags.
+// Flags of an entry in snapshotState.EntryFlags. flagJudicial was added
+// without bumping snapshotFormat: a snapshot written before it existed
+// cannot hold a judicial-use permission, so it reads the same either way.
 const (
 	flagSuperseded = 1 << iota
 	flagRetracted
+	flagJudicial
 )
 
 // entryKey is the key of the entry at index Entry.
@@ -142,6 +145,9 @@ func (s *snapshotState) putEntries(entries map[domain.ReportID]*entry) error {
 		if e.retracted {
 			f |= flagRetracted
 		}
+		if e.judicial {
+			f |= flagJudicial
+		}
 		s.EntryFlags = append(s.EntryFlags, f)
 		if e.key != "" {
 			s.EntryKeys = append(s.EntryKeys, entryKey{Entry: i, Key: e.key})
@@ -217,7 +223,8 @@ func (s *snapshotState) entries() (map[domain.ReportID]*entry, error) {
 		markings = markings[size:]
 		f := s.EntryFlags[i]
 		ids[i] = id
-		all[i] = entry{eventType: s.Types[t], marking: int(m) - 1, superseded: f&flagSuperseded != 0, retracted: f&flagRetracted != 0}
+		all[i] = entry{eventType: s.Types[t], marking: int(m) - 1, superseded: f&flagSuperseded != 0, retracted: f&flagRetracted != 0,
+			judicial: f&flagJudicial != 0}
 	}
 	if len(markings) > 0 {
 		return nil, fmt.Errorf("%d bytes of entry markings left over", len(markings))

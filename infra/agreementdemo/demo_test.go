@@ -183,6 +183,38 @@ func TestLoadThroughTheHandlers(t *testing.T) {
 			},
 		},
 		{
+			name: "German officers pursuing into Austria since 2026 (the demo's pursuit): 5 km, 60 min, hold",
+			q:    agreement.Query{Host: state("AT"), Sending: state("DE"), Action: agreement.ActionHotPursuit, At: date(2026, 6, 1)},
+			want: agreement.ProvisionRef{Agreement: "at-art41", Provision: "hot-pursuit"}, reason: agreement.ReasonInForce,
+			checkFn: func(t *testing.T, g agreement.Governing) {
+				if g.Version != 2 || !g.Terms.Limits.BeyondDistance(5_100) || g.Terms.Limits.BeyondDistance(4_900) ||
+					g.Terms.Limits.DurationMinutes != 60 || g.Terms.Apprehension != agreement.ApprehensionHold {
+					t.Errorf("version %d, terms %+v", g.Version, g.Terms)
+				}
+			},
+		},
+		{
+			name: "… and in 2025: no distance limit",
+			q:    agreement.Query{Host: state("AT"), Sending: state("DE"), Action: agreement.ActionHotPursuit, At: date(2025, 6, 1)},
+			want: agreement.ProvisionRef{Agreement: "at-art41", Provision: "hot-pursuit"}, reason: agreement.ReasonInForce,
+			checkFn: func(t *testing.T, g agreement.Governing) {
+				if _, ok := g.Terms.Limits.Distance(); ok || g.Version != 1 {
+					t.Errorf("version %d, terms %+v", g.Version, g.Terms)
+				}
+			},
+		},
+		{
+			name: "Czech officers following a target into Germany: Art. 40 gives no right of apprehension",
+			q: agreement.Query{Host: state("DE"), Sending: state("CZ"), Action: agreement.ActionSurveillance, At: now,
+				Authorisation: agreement.AuthorisationUrgent},
+			want: agreement.ProvisionRef{Agreement: "cisa", Provision: "art40-2"}, reason: agreement.ReasonInForce,
+			checkFn: func(t *testing.T, g agreement.Governing) {
+				if g.Terms.Apprehension != agreement.ApprehensionNone {
+					t.Errorf("terms %+v", g.Terms)
+				}
+			},
+		},
+		{
 			name:   "Polish officers pursuing into Germany before Poland applied the Convention",
 			q:      agreement.Query{Host: state("DE"), Sending: state("PL"), Action: agreement.ActionHotPursuit, At: date(2007, 12, 20)},
 			reason: agreement.ReasonNoProvision,

@@ -56,6 +56,10 @@ type ProvisionVersion struct {
 // Default returns the embedded demo set.
 func Default() (Set, error) { return Parse(bytes.NewReader(demoJSON)) }
 
+// DefaultJSON returns the embedded demo set as its file, for a client that
+// records it through the HTTP API (as `jointops serve --demo` does).
+func DefaultJSON() []byte { return bytes.Clone(demoJSON) }
+
 // Parse reads a set: one JSON object of known fields, every agreement and
 // provision with at least one version, every version after the first with
 // an effective time. The terms themselves are checked when loaded, by the

@@ -41,7 +41,7 @@ type Boards struct {
 	router      *projections.Router
 	ops         *projections.AgencyOperations
 	opsPosition string
-	dir         *directory
+	dir         *projections.Directory
 
 	folded atomic.Pointer[folded] // the last event folded, nil before any
 }
@@ -72,7 +72,7 @@ func (b *Boards) empty() {
 	b.router = projections.NewRouter()
 	b.ops = projections.NewAgencyOperations()
 	b.opsPosition = ""
-	b.dir = newDirectory()
+	b.dir = projections.NewDirectory()
 	b.dirty = newDirtySet()
 	b.folded.Store(nil)
 }
@@ -140,7 +140,7 @@ func (b *Boards) route(env projections.Envelope) (*feed, error) {
 	if strings.HasPrefix(env.Stream, operation.StreamPrefix) {
 		b.dirty.ops = true
 	}
-	if b.dir.apply(env.Event.Payload) {
+	if b.dir.Apply(env.Event.Payload) {
 		b.dirty.directory = true
 	}
 	if !routed {
@@ -230,7 +230,7 @@ func (b *Boards) Operations(agency domain.AgencyID) ([]projections.OperationSumm
 func (b *Boards) Viewer(agency domain.AgencyID) marking.Viewer {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
-	return b.dir.viewer(agency)
+	return b.dir.Viewer(agency)
 }
 
 // Position returns the position of the last event folded, "" before any:

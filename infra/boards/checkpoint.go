@@ -108,14 +108,14 @@ type restoredState struct {
 	feeds  map[domain.OperationID]*feed
 	router *projections.Router
 	ops    *projections.AgencyOperations
-	dir    *directory
+	dir    *projections.Directory
 	folded *folded
 }
 
 func (b *Boards) restored(position string, parts map[string][]byte) (restoredState, error) {
 	r := restoredState{
 		feeds: map[domain.OperationID]*feed{}, router: projections.NewRouter(),
-		ops: projections.NewAgencyOperations(), dir: newDirectory(),
+		ops: projections.NewAgencyOperations(), dir: projections.NewDirectory(),
 	}
 	if position == "" {
 		if len(parts) > 0 {

@@ -40,6 +40,10 @@ type Config struct {
 	// ReadLimit bounds a message from the client: clients send only
 	// control frames, so a larger message closes the connection (1009).
 	ReadLimit int64
+	// OnDisconnect, when set, is called once for every connection that
+	// ends, with why (one of the Disconnect* reasons), for the metrics. It
+	// runs on the connection's goroutine and must not block.
+	OnDisconnect func(reason string)
 }
 
 // Defaults of Config.

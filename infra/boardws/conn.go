@@ -17,8 +17,14 @@ type conn struct {
 	hub      *Hub
 	ws       *websocket.Conn
 	sub      stream
+	agency   string        // the viewer's agency, for the connected-boards gauge
 	position string        // the last position written; the writer's alone
 	readDone chan struct{} // closed when the reader ends
+	// ended says why the writer ended the connection (a Disconnect*
+	// reason); empty when the reader ended it first. The writer's alone.
+	ended string
+	// readEnd says why the reader ended; written before readDone closes.
+	readEnd string
 }
 
 // writeLoop writes the feed's frames, pings and heartbeats until the
@@ -38,6 +44,7 @@ func (c *conn) writeLoop() {
 				return
 			}
 			if err := c.write(f); err != nil {
+				c.ended = DisconnectError
 				return
 			}
 		case <-c.sub.Done():
@@ -46,14 +53,17 @@ func (c *conn) writeLoop() {
 		case <-c.readDone:
 			return
 		case <-c.hub.done:
+			c.ended = DisconnectGoingAway
 			c.close(CloseGoingAway, reasonGoingAway)
 			return
 		case <-ping.C:
 			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(cfg.WriteTimeout)); err != nil {
+				c.ended = DisconnectError
 				return
 			}
 		case <-beat.C:
 			if err := c.heartbeat(); err != nil {
+				c.ended = DisconnectError
 				return
 			}
 		}
@@ -91,9 +101,11 @@ func (c *conn) heartbeat() error {
 // stream, telling the client where to resume.
 func (c *conn) closeFor(err error) {
 	if errors.Is(err, boards.ErrSlow) {
+		c.ended = DisconnectSlow
 		c.close(CloseSlowConsumer, resumeReason(reasonSlow, c.position))
 		return
 	}
+	c.ended = DisconnectUnavailable
 	c.close(CloseUnavailable, resumeReason(reasonUnavailable, c.position))
 }
 
@@ -128,6 +140,7 @@ func (c *conn) finish() {
 	_ = c.ws.Close()
 	<-c.readDone
 	c.hub.remove(c)
+	c.hub.disconnected(c.reason())
 }
 
 // readLoop reads until the connection fails or closes. Clients send only
@@ -137,11 +150,13 @@ func (c *conn) readLoop() {
 	defer close(c.readDone)
 	timeout := c.hub.cfg.PongTimeout
 	if err := c.ws.SetReadDeadline(time.Now().Add(timeout)); err != nil {
+		c.readEnd = DisconnectError
 		return
 	}
 	c.ws.SetPongHandler(func(string) error { return c.ws.SetReadDeadline(time.Now().Add(timeout)) })
 	for {
 		if _, _, err := c.ws.NextReader(); err != nil {
+			c.readEnd = readEndReason(err)
 			return
 		}
 	}

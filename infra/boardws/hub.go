@@ -150,9 +150,10 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, op domain.OperationI
 		return nil
 	}
 	ws.SetReadLimit(h.cfg.ReadLimit)
-	c := &conn{hub: h, ws: ws, sub: sub, position: after, readDone: make(chan struct{})}
+	c := &conn{hub: h, ws: ws, sub: sub, agency: viewer.Agency.String(), position: after, readDone: make(chan struct{})}
 	if !h.add(c) {
 		c.goAway()
+		h.disconnected(DisconnectGoingAway)
 		return nil
 	}
 	go c.readLoop()

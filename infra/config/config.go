@@ -43,6 +43,12 @@ type Config struct {
 	// TokenKeyFile is the ed25519 key that signs and verifies bearer tokens;
 	// empty means keys/token-signing.pem inside DataDir (see TokenKeyPath).
 	TokenKeyFile string
+	// CheckpointKeyFile is the ed25519 key that signs the checkpoints of
+	// stream heads; empty means checkpoint.key inside DataDir. Its public key
+	// is written beside it (see CheckpointPublicKeyPath).
+	CheckpointKeyFile string
+	// CheckpointInterval is how often the server signs a checkpoint.
+	CheckpointInterval time.Duration
 	// RateLimit is the sustained number of API requests per second allowed
 	// to one principal; RateBurst is how many may arrive at once.
 	RateLimit float64
@@ -94,6 +100,9 @@ func (c *Config) SetDefaults() {
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if c.CheckpointInterval == 0 {
+		c.CheckpointInterval = time.Minute
+	}
 }
 
 // Validate reports every problem of the configuration at once.
@@ -132,6 +141,9 @@ func (c Config) Validate() error {
 	if c.MaxBodyBytes < 1<<10 {
 		errs = append(errs, fmt.Errorf("max body bytes %d: must be at least 1024", c.MaxBodyBytes))
 	}
+	if c.CheckpointInterval <= 0 {
+		errs = append(errs, fmt.Errorf("checkpoint interval %s: must be positive", c.CheckpointInterval))
+	}
 	for _, o := range c.AllowedOrigins {
 		if err := checkOrigin(o); err != nil {
 			errs = append(errs, err)
@@ -164,6 +176,22 @@ func (c Config) TokenKeyPath() string {
 	return filepath.Join(c.DataDir, "keys", "token-signing.pem")
 }
 
+// CheckpointKeyPath is the file of the checkpoint signing key:
+// CheckpointKeyFile, or checkpoint.key inside DataDir.
+func (c Config) CheckpointKeyPath() string {
+	if c.CheckpointKeyFile != "" {
+		return c.CheckpointKeyFile
+	}
+	return filepath.Join(c.DataDir, "checkpoint.key")
+}
+
+// CheckpointPublicKeyPath is where the public half of the checkpoint key is
+// written for verifiers to pin: the key's path with the extension .pub.
+func (c Config) CheckpointPublicKeyPath() string {
+	k := c.CheckpointKeyPath()
+	return strings.TrimSuffix(k, filepath.Ext(k)) + ".pub"
+}
+
 // TLS reports whether the listener serves TLS.
 func (c Config) TLS() bool { return c.TLSCertFile != "" }
 
@@ -174,15 +202,16 @@ func (c *Config) FromEnv(lookup func(string) (string, bool)) error {
 		lookup = os.LookupEnv
 	}
 	strs := map[string]*string{
-		"JOINTOPS_DATA_DIR":     &c.DataDir,
-		"JOINTOPS_HTTP_ADDR":    &c.HTTPAddr,
-		"JOINTOPS_TLS_CERT":     &c.TLSCertFile,
-		"JOINTOPS_TLS_KEY":      &c.TLSKeyFile,
-		"JOINTOPS_STORE":        &c.Store,
-		"JOINTOPS_ESDB_URL":     &c.ESDBURL,
-		"JOINTOPS_ESDB_CA_FILE": &c.ESDBCAFile,
-		"JOINTOPS_LOG_LEVEL":    &c.LogLevel,
-		"JOINTOPS_TOKEN_KEY":    &c.TokenKeyFile,
+		"JOINTOPS_DATA_DIR":            &c.DataDir,
+		"JOINTOPS_HTTP_ADDR":           &c.HTTPAddr,
+		"JOINTOPS_TLS_CERT":            &c.TLSCertFile,
+		"JOINTOPS_TLS_KEY":             &c.TLSKeyFile,
+		"JOINTOPS_STORE":               &c.Store,
+		"JOINTOPS_ESDB_URL":            &c.ESDBURL,
+		"JOINTOPS_ESDB_CA_FILE":        &c.ESDBCAFile,
+		"JOINTOPS_LOG_LEVEL":           &c.LogLevel,
+		"JOINTOPS_TOKEN_KEY":           &c.TokenKeyFile,
+		"JOINTOPS_CHECKPOINT_KEY_FILE": &c.CheckpointKeyFile,
 	}
 	for k, p := range strs {
 		if v, ok := lookup(k); ok {
@@ -205,6 +234,13 @@ func (c *Config) FromEnv(lookup func(string) (string, bool)) error {
 			return fmt.Errorf("JOINTOPS_SHUTDOWN_TIMEOUT: %w", err)
 		}
 		c.ShutdownTimeout = d
+	}
+	if v, ok := lookup("JOINTOPS_CHECKPOINT_INTERVAL"); ok {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("JOINTOPS_CHECKPOINT_INTERVAL: %w", err)
+		}
+		c.CheckpointInterval = d
 	}
 	if v, ok := lookup("JOINTOPS_RATE_LIMIT"); ok {
 		f, err := strconv.ParseFloat(v, 64)

@@ -136,3 +136,22 @@ func TestBoardsAndDemoFromEnv(t *testing.T) {
 		t.Fatalf("err = %v, want one naming JOINTOPS_DEMO", err)
 	}
 }
+
+func TestCheckpointKeyAndInterval(t *testing.T) {
+	c := Config{DataDir: "/var/lib/jointops"}
+	c.SetDefaults()
+	if c.CheckpointKeyPath() != filepath.Join("/var/lib/jointops", "checkpoint.key") ||
+		c.CheckpointPublicKeyPath() != filepath.Join("/var/lib/jointops", "checkpoint.pub") || c.CheckpointInterval != time.Minute {
+		t.Fatalf("defaults: %q %q %s", c.CheckpointKeyPath(), c.CheckpointPublicKeyPath(), c.CheckpointInterval)
+	}
+	env := map[string]string{"JOINTOPS_CHECKPOINT_KEY_FILE": "/keys/ckpt.pem", "JOINTOPS_CHECKPOINT_INTERVAL": "0s"}
+	if err := c.FromEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err != nil {
+		t.Fatal(err)
+	}
+	if c.CheckpointPublicKeyPath() != "/keys/ckpt.pub" {
+		t.Fatalf("public key beside %q: %q", c.CheckpointKeyPath(), c.CheckpointPublicKeyPath())
+	}
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "checkpoint interval") {
+		t.Fatalf("Validate with a zero interval: %v", err)
+	}
+}

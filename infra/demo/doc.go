@@ -12,7 +12,10 @@
 // then drives the same API as the field units and commanders would:
 // positions along roads, sightings, border crossings with host
 // notifications, a pursuit, a surveillance, apprehensions, tasks and
-// situation reports, continuously and deterministically for a given seed.
+// situation reports, continuously and deterministically for a given seed;
+// every other pursuit and surveillance breaches the demo agreements (which
+// Seed records when given them) so that the compliance policy raises real
+// flags, which the commanders then answer.
 //
 // The package is a client of the documented HTTP API (docs/API.md) and
 // nothing else: it must not import commands/, projections/, infra/httpapi

@@ -24,6 +24,11 @@ type SeedConfig struct {
 	// Now is the clock that anchors a world laid out for the first time;
 	// time.Now if nil.
 	Now func() time.Time
+	// Agreements is a set of legal frameworks in the file format of
+	// infra/agreementdemo (its demo.json) to record after the world, as
+	// the lead agency's administrator, skipping the versions already
+	// recorded; nil records none.
+	Agreements []byte
 }
 
 func (c *SeedConfig) setDefaults() {
@@ -82,7 +87,7 @@ type SeedStep struct {
 // states with their borders and the agencies with their contact points are
 // registered, every agency agrees, the operation is activated, its plan and
 // command structure are set up, its positions filled and its units checked
-// in and assigned.
+// in and assigned; then the agreements of cfg.Agreements are recorded.
 //
 // Every command has a fixed command ID and fixed times (offsets from the
 // anchor, recovered from the operation when it exists), so seeding a store
@@ -110,6 +115,13 @@ func Seed(ctx context.Context, cfg SeedConfig) (SeedResult, error) {
 		}
 		cfg.Logger.Debug("demo seed step", "step", s.name, "status", status, "stream", out.Stream, "revision", out.Revision)
 		res.Steps = append(res.Steps, SeedStep{Name: s.name, Status: status, Outcome: out})
+	}
+	if len(cfg.Agreements) > 0 {
+		steps, err := seedAgreements(ctx, c, w, cfg.Agreements, cfg.Now())
+		res.Steps = append(res.Steps, steps...)
+		if err != nil {
+			return res, fmt.Errorf("demo seed: %w", err)
+		}
 	}
 	cfg.Logger.Info("demo world seeded", "operation", w.Operation.ID, "anchor", anchor.Format(time.RFC3339),
 		"fresh", fresh, "steps", len(res.Steps), "units", len(w.Units))

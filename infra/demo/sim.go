@@ -42,6 +42,9 @@ type SimConfig struct {
 	Speedup float64
 	// ProgressEvery is the interval of the progress line. Default 10 s.
 	ProgressEvery time.Duration
+	// FlagsEvery is how often the commanders answer the compliance flags
+	// about their units (acknowledge, or dispute). Default 20 s.
+	FlagsEvery time.Duration
 	// Now is the clock of the commands' times; time.Now if nil.
 	Now func() time.Time
 }
@@ -75,6 +78,9 @@ func (c *SimConfig) setDefaults() {
 	if c.ProgressEvery == 0 {
 		c.ProgressEvery = 10 * time.Second
 	}
+	if c.FlagsEvery == 0 {
+		c.FlagsEvery = 20 * time.Second
+	}
 }
 
 // Validate reports every problem of the configuration.
@@ -88,6 +94,9 @@ func (c SimConfig) Validate() error {
 	}
 	if c.ProgressEvery <= 0 {
 		errs = append(errs, fmt.Errorf("progress interval %s: want a positive interval", c.ProgressEvery))
+	}
+	if c.FlagsEvery <= 0 {
+		errs = append(errs, fmt.Errorf("flags interval %s: want a positive interval", c.FlagsEvery))
 	}
 	return errors.Join(errs...)
 }
@@ -142,7 +151,7 @@ func NewSimulator(cfg SimConfig) (*Simulator, error) {
 // unit starts a hot pursuit across the border, apprehends and hands over;
 // another follows a target across the border and hands the surveillance
 // over to a partner unit; commanders issue tasks that units acknowledge
-// and complete. A refused command is logged and counted (Stats), never
+// and complete, and answer the compliance flags about their units. A refused command is logged and counted (Stats), never
 // fatal; but Run returns an error at once if the world was not seeded
 // (Seed) and its operation is not active. Run may be called once.
 func (s *Simulator) Run(ctx context.Context) error {
@@ -159,6 +168,8 @@ func (s *Simulator) Run(ctx context.Context) error {
 	defer tick.Stop()
 	progress := time.NewTicker(s.cfg.ProgressEvery)
 	defer progress.Stop()
+	flags := time.NewTicker(s.cfg.FlagsEvery)
+	defer flags.Stop()
 	s.cfg.Logger.Info("demo simulator started", "rate", s.cfg.Rate, "speedup", s.cfg.Speedup,
 		"seed", s.cfg.Seed, "run", s.cfg.Run, "units", len(s.cfg.Tokens.World().Units))
 	last, lastAt := Stats{}, time.Now()
@@ -174,6 +185,8 @@ func (s *Simulator) Run(ctx context.Context) error {
 			last, lastAt = st, now
 		case <-tick.C:
 			s.send(ctx, s.plan.next())
+		case <-flags.C:
+			s.answerFlags(ctx)
 		}
 	}
 }

@@ -87,11 +87,12 @@ func (p *planner) move() {
 }
 
 // crossed reports a unit's border crossing and, entering a foreign state,
-// notifies the host authority. A crossing during a pursuit or surveillance
-// names the activity and notifies the host's contact point for it; a
-// crossing home lets the story of the unit start again later.
+// notifies the host authority (at once, or as late as the story says). A
+// crossing during a pursuit or surveillance names the activity and
+// notifies the host's contact point for it; a crossing home lets the story
+// of the unit start again later.
 func (p *planner) crossed(m *mover, from, to string, at orb.Point) {
-	act, purpose, text := p.pursuit.crossing(p, m, to)
+	act, purpose, text, delay := p.pursuit.crossing(p, m, to)
 	if act == nil {
 		act, purpose, text = p.watch.crossing(p, m, to)
 	}
@@ -105,9 +106,15 @@ func (p *planner) crossed(m *mover, from, to string, at orb.Point) {
 		entryFields: p.entry(p.marking(m.agency, "GREEN", "A1")),
 		From:        from, To: to, Point: pt, Mode: "land", Activity: act,
 	}))
-	if to != m.home {
+	switch {
+	case to != m.home && delay > 0:
+		p.after(delay, func() []request {
+			p.notify(m, to, purpose, act, text)
+			return nil
+		})
+	case to != m.home:
 		p.notify(m, to, purpose, act, text)
-	} else {
+	default:
 		p.pursuit.home(p, m)
 		p.watch.home(p, m)
 	}

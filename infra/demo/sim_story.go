@@ -18,6 +18,8 @@ import (
 const (
 	pursuitTrigger      = 1000 // start the pursuit this close to the border
 	pursuitRunAbroad    = 1200 // stop the car this far into the host state
+	pursuitRunFar       = 6500 // … or, on a pursuit that goes wrong, this far
+	pursuitNotifyLate   = 150  // on one that goes wrong, notify the host this late
 	pursuitHold         = 60   // on the spot, waiting for the host's officers
 	surveillanceTrigger = 1400 // pick up the target this close to the border
 	surveillanceAbroad  = 800  // hand over this far into the host state
@@ -38,11 +40,16 @@ const (
 // pursuitStory is a hot pursuit (CISA Art. 41): a car fails to stop, the
 // unit pursues it across the border, notifying the host authority,
 // stops it, apprehends the driver, seizes what it carries, hands the driver
-// over to the host's officers and files its post-action report.
+// over to the host's officers and files its post-action report. Every
+// other pursuit, the first included, goes wrong the way the compliance
+// policy flags: the unit notifies the host only pursuitNotifyLate seconds
+// after crossing, and runs pursuitRunFar metres into the host state, past
+// the distance the host allows (the demo agreements: 5 km in Austria).
 type pursuitStory struct {
 	m        *mover
 	speed    float64 // metres per second in pursuit
 	phase    phase
+	wrong    bool // this pursuit notifies late and runs too far
 	activity uuid.UUID
 	crossed  float64 // where the unit crossed, metres along its road
 	host     string
@@ -62,14 +69,18 @@ func (s *pursuitStory) step(p *planner) {
 		}
 		c := pursuitCases[s.count%len(pursuitCases)]
 		s.count++
-		s.phase, s.activity, m.speed = following, p.mint(), s.speed
+		s.phase, s.activity, m.speed, s.wrong = following, p.mint(), s.speed, s.count%2 == 1
 		p.emit(p.report(m, "pursuit-start", &pursuitStartReport{
 			entryFields: p.entry(p.marking(m.agency, "AMBER", "A1")),
 			Activity:    s.activity, Grounds: "caught_in_act", Offence: c.offence, Target: c.target,
 			Point: pointOf(m.point(), 10),
 		}))
 	case abroad:
-		if (m.s-s.crossed)*m.dir < pursuitRunAbroad {
+		run := float64(pursuitRunAbroad)
+		if s.wrong {
+			run = pursuitRunFar
+		}
+		if (m.s-s.crossed)*m.dir < run {
 			return
 		}
 		s.stop(p)
@@ -123,16 +134,20 @@ func (s *pursuitStory) stop(p *planner) {
 }
 
 // crossing is called when m crosses into state to: during the pursuit, the
-// crossing belongs to it and the host is notified at its pursuit contact.
-func (s *pursuitStory) crossing(p *planner, m *mover, to string) (act *uuid.UUID, purpose, text string) {
+// crossing belongs to it and the host is notified at its pursuit contact,
+// delay simulated seconds later (late, on a pursuit that goes wrong).
+func (s *pursuitStory) crossing(p *planner, m *mover, to string) (act *uuid.UUID, purpose, text string, delay float64) {
 	if m != s.m || s.phase != following || to == m.home {
-		return nil, "", ""
+		return nil, "", "", 0
+	}
+	if s.wrong {
+		delay = pursuitNotifyLate
 	}
 	s.phase, s.crossed, s.host = abroad, m.s, to
 	c := pursuitCases[(s.count-1)%len(pursuitCases)]
 	activity := s.activity
 	return &activity, "pursuit_notification", fmt.Sprintf("Hot pursuit under CISA Art. 41: %s (%s) crossing into %s behind %s, offence: %s",
-		m.unit.CallSign, m.agency.Short, p.w.State(to).Name, c.target, c.offence)
+		m.unit.CallSign, m.agency.Short, p.w.State(to).Name, c.target, c.offence), delay
 }
 
 // home is called when m is back in its home state.
@@ -202,6 +217,9 @@ func (s *surveillanceStory) handOver(p *planner) {
 	m, partner := s.m, s.partner
 	c := surveillanceCases[(s.count-1)%len(surveillanceCases)]
 	at := pointOf(m.point(), 10)
+	if s.count%2 == 1 {
+		s.apprehend(p, at)
+	}
 	own := p.mint()
 	p.emit(
 		p.report(m, "surveillance-handover", &surveillanceHandoverReport{
@@ -228,6 +246,26 @@ func (s *surveillanceStory) handOver(p *planner) {
 			Activity:    own, Reason: "completed", Point: &pt,
 		})}
 	})
+}
+
+// apprehend reports the surveillance's officers apprehending the target
+// abroad at at, and handing him over to the host's officers.
+func (s *surveillanceStory) apprehend(p *planner, at pointJSON) {
+	m := s.m
+	host := p.w.Agency(p.w.HostAuthorities[s.host])
+	subject, activity := p.mint(), s.activity
+	p.emit(
+		p.report(m, "apprehension", &apprehensionReport{
+			entryFields: p.entry(s.marking(p)),
+			Subject:     subject, Nationality: pick(p, nationalities),
+			Grounds:  "Spotted the surveillance team and attacked an officer with a tyre iron; overpowered and held",
+			Activity: &activity, Point: at,
+		}),
+		p.report(m, "person-handover", &personHandoverReport{
+			entryFields: p.entry(s.marking(p)),
+			Subject:     subject, ToAgency: host.ID, Point: &at,
+		}),
+	)
 }
 
 // crossing is called when m crosses into state to: during the

@@ -37,10 +37,12 @@ var pursuitCases = []struct{ offence, target, grounds string }{
 	{"Illicit trafficking in narcotic drugs", "Blue VW Golf, driver threw a package out of the window", "Caught in the act of transporting narcotic drugs"},
 }
 
+// surveillanceCases name their offences as the demo agreements list them
+// (CISA Art. 40(7)), so that an urgent surveillance is within its scope.
 var surveillanceCases = []struct{ target, offence string }{
-	{"Dark-blue VW Transporter, Czech plates, two occupants", "Illicit trafficking in narcotic drugs"},
-	{"Black Mercedes E-Class, Slovak plates, suspected courier", "Trafficking in stolen vehicles"},
-	{"Grey Ford Transit, suspected to carry cigarettes", "Illicit trafficking in tobacco (excise fraud)"},
+	{"Dark-blue VW Transporter, Czech plates, two occupants", "Drug trafficking"},
+	{"Black Mercedes E-Class, Slovak plates, suspected courier of stolen cars", "Receiving stolen goods"},
+	{"Grey Ford Transit, suspected to carry untaxed cigarettes", "Serious fraud"},
 }
 
 var taskObjectives = []string{

@@ -53,6 +53,9 @@ func New(cfg Config) (http.Handler, error) {
 	for _, rt := range a.boardRoutes() {
 		a.mux.Handle(rt.method+" "+rt.pattern, a.secureBoard(rt.serve))
 	}
+	for _, rt := range a.replayRoutes() {
+		a.mux.Handle(rt.method+" "+rt.pattern, a.secureBoard(rt.serve))
+	}
 	return logRequests(cfg.Logger, a), nil
 }
 

@@ -184,7 +184,9 @@ func TestAPIDocExamples(t *testing.T) {
 	}
 	var updated []string
 	last := 0
+	var flags docFlagRaiser
 	for _, ex := range d.examples {
+		flags.before(t, e, ex.heading)
 		got := runDocRequest(t, e, ex, tokens)
 		if *updateDoc {
 			updated = append(updated, d.lines[last:ex.responseFirst]...)

@@ -202,7 +202,11 @@ func TestBoardDocExamples(t *testing.T) {
 		updated = append(updated, lines...)
 		last = b.end
 	}
+	var flags docFlagRaiser
 	for _, st := range d.steps {
+		if st.request != nil {
+			flags.before(t, e.env, st.request.heading)
+		}
 		switch {
 		case st.message != nil:
 			if live == nil {

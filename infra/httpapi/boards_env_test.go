@@ -93,7 +93,7 @@ func newBoardEnv(tb testing.TB, o boardEnvOptions) *boardEnv {
 			tb.Errorf("hub shutdown: %v", err)
 		}
 	})
-	e := &env{url: srv.URL, store: store, key: key, now: now, client: srv.Client(), log: sl}
+	e := &env{url: srv.URL, store: store, key: key, now: now, client: srv.Client(), log: sl, cmds: h}
 	return &boardEnv{env: e, boards: b, hub: hub, codec: codec}
 }
 

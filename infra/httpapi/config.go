@@ -42,6 +42,17 @@ type Config struct {
 	// Metrics serves GET /metrics (Prometheus text) to administrators; nil:
 	// not served.
 	Metrics http.Handler
+	// History serves the reads of operations' pasts (board as of, timeline);
+	// nil: not served. HistoryRecorder records each read first; History
+	// needs it.
+	History         History
+	HistoryRecorder HistoryRecorder
+	// Replay plays operations' histories over WebSocket; it needs History
+	// and HistoryRecorder. nil: the replay route is not served.
+	Replay Replays
+	// Audit reads the audit trails of operations for GET …/audit; nil: that
+	// route is not served.
+	Audit AuditLog
 }
 
 // Defaults of Config, generous enough that 200 units reporting as fast as
@@ -90,6 +101,12 @@ func (c Config) Validate() error {
 	}
 	if c.Live != nil && c.Boards == nil {
 		errs = append(errs, errors.New("live: the live boards need the boards"))
+	}
+	if c.History != nil && c.HistoryRecorder == nil {
+		errs = append(errs, errors.New("history: the history reads need a history recorder"))
+	}
+	if c.Replay != nil && (c.History == nil || c.HistoryRecorder == nil) {
+		errs = append(errs, errors.New("replay: the replay needs the history and a history recorder"))
 	}
 	if c.MaxBodyBytes < 1<<10 {
 		errs = append(errs, fmt.Errorf("max body bytes %d: must be at least 1024", c.MaxBodyBytes))

@@ -56,6 +56,7 @@ type env struct {
 	now    func() time.Time
 	client *http.Client
 	log    *syncLog
+	cmds   *commands.Handlers // the server's command handlers, for what no route does
 }
 
 // envOptions adjust the server of an env.
@@ -89,7 +90,7 @@ func newEnv(tb testing.TB, o envOptions) *env {
 	}
 	srv := httptest.NewServer(handler)
 	tb.Cleanup(srv.Close)
-	return &env{url: srv.URL, store: store, key: key, now: now, client: srv.Client(), log: sl}
+	return &env{url: srv.URL, store: store, key: key, now: now, client: srv.Client(), log: sl, cmds: h}
 }
 
 // newCommandSide opens a SQLite log and outcomes file in the test's temp

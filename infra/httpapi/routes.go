@@ -11,5 +11,8 @@ func (a *api) routes() []route {
 	rs = append(rs, a.fieldLogRoutes()...)
 	rs = append(rs, a.readRoutes()...)
 	rs = append(rs, a.agreementRoutes()...)
+	rs = append(rs, a.historyRoutes()...)
+	rs = append(rs, a.complianceRoutes()...)
+	rs = append(rs, a.auditRoutes()...)
 	return rs
 }

@@ -54,6 +54,7 @@ func (a *api) boardRoutes() []route {
 		{"GET", "/v1/operations/{operation}/board/units", a.boardRead(unitsBoard)},
 		{"GET", "/v1/operations/{operation}/board/tasks", a.boardRead(tasksBoard)},
 		{"GET", "/v1/operations/{operation}/board/significant", a.boardRead(significantBoard)},
+		{"GET", "/v1/operations/{operation}/board/flags", a.boardRead(flagsBoard)},
 	}
 	if a.cfg.Live != nil {
 		rs = append(rs, route{"GET", "/v1/operations/{operation}/board/live", a.liveBoard})

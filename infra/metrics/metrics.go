@@ -52,7 +52,7 @@ func New() *Metrics {
 		}, []string{"outcome"}),
 		boardDrops: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: Namespace, Name: "board_disconnects_total",
-			Help: "Live boards disconnected by the server, by reason (slow, going_away, error).",
+			Help: "Live boards disconnected, by reason (slow, going_away, unavailable, client_closed, error).",
 		}, []string{"reason"}),
 	}
 	m.reg.MustRegister(

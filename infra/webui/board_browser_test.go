@@ -118,6 +118,7 @@ func TestBoardShowsAReportWithinASecond(t *testing.T) {
 	if got := eval[string](t, tb, 5*time.Second, `document.querySelector("#no-flags")?.textContent ?? ""`); got != "No flags." {
 		t.Errorf("compliance flags: %q, want No flags.", got)
 	}
+	e.flagShows(t, tb, "AT-7", id)
 
 	png := screenshot(t, tb)
 	saveArtifact(t, "board.png", png)

@@ -58,6 +58,7 @@ type scenario struct {
 	holder  domain.PersonRef
 	next    uint64
 	counts  map[string]int
+	flags   scenarioFlags
 }
 
 func newScenario(t testing.TB, seed uint64) *scenario {
@@ -66,6 +67,7 @@ func newScenario(t testing.TB, seed uint64) *scenario {
 		op: operation.New(scOperation), logs: map[domain.UnitID]*fieldlog.Log{},
 		owner: map[domain.UnitID]domain.AgencyID{}, reports: map[domain.UnitID][]domain.ReportID{},
 		points: map[domain.ReportID]bool{}, next: 1000, counts: map[string]int{},
+		flags: newScenarioFlags(seed),
 	}
 	sc.setUp()
 	return sc
@@ -201,6 +203,7 @@ func (sc *scenario) run(steps int) {
 		default:
 			sc.suspendOrResume()
 		}
+		sc.flagStep()
 	}
 }
 
@@ -408,7 +411,8 @@ func (sc *scenario) suspendOrResume() {
 // cases, so the comparison cannot pass vacuously.
 func (sc *scenario) checkCoverage(t *testing.T) {
 	t.Helper()
-	for _, kind := range []string{"position", "observation", "relax", "retract", "issue", "acknowledge", "complete", "transfer", "plan"} {
+	for _, kind := range []string{"position", "observation", "relax", "retract", "issue", "acknowledge", "complete", "transfer", "plan",
+		"raise flag", "answer flag"} {
 		if sc.counts[kind] == 0 {
 			t.Errorf("the scenario has no %s: %v", kind, sc.counts)
 		}

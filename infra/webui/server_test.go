@@ -43,6 +43,7 @@ type server struct {
 	outc   *eventlog.Outcomes
 	boards *boards.Boards
 	hub    *boardws.Hub
+	cmds   *commands.Handlers // for what no route does: raising a compliance flag
 	http   *http.Server
 	ln     net.Listener
 	// behind, when not negative, replaces the heartbeat's count of events
@@ -126,6 +127,7 @@ func startServer(t *testing.T, cfg serverConfig) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.cmds = handlers
 	if s.boards, err = boards.New(boards.Config{Logger: quiet}); err != nil {
 		t.Fatal(err)
 	}

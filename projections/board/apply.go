@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jointops/jointops/domain"
+	"github.com/jointops/jointops/domain/compliance"
 	"github.com/jointops/jointops/domain/geo"
 	"github.com/jointops/jointops/domain/operation"
 )
@@ -120,6 +121,10 @@ func (v *View) putListed(collection string, value any) {
 		if collection == CollReports {
 			v.Reports = upsert(v.Reports, x, func(r Report) domain.ReportID { return r.Report }, compareReports)
 		}
+	case Flag:
+		if collection == CollFlags {
+			v.Flags = upsert(v.Flags, x, func(f Flag) compliance.FlagID { return f.ID }, compareFlags)
+		}
 	case TrackPoint:
 		if collection == CollTrack {
 			v.putTrackPoint(x)
@@ -165,6 +170,8 @@ func (v *View) deleteItem(collection, key string) {
 		v.Reports = slices.DeleteFunc(v.Reports, func(r Report) bool { return r.Report.String() == key })
 	case CollSignificant:
 		v.Significant = slices.DeleteFunc(v.Significant, func(e Entry) bool { return e.Key == key })
+	case CollFlags:
+		v.Flags = slices.DeleteFunc(v.Flags, func(f Flag) bool { return string(f.ID) == key })
 	}
 }
 
@@ -195,6 +202,13 @@ func comparePoints(a, b TrackPoint) int {
 		return c
 	}
 	return a.Report.Compare(b.Report)
+}
+
+func compareFlags(a, b Flag) int {
+	if c := a.RecordedAt.Compare(b.RecordedAt); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
 }
 
 func compareEntries(a, b Entry) int {

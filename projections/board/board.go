@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/jointops/jointops/domain"
+	"github.com/jointops/jointops/domain/compliance"
 	"github.com/jointops/jointops/domain/fieldlog"
 	"github.com/jointops/jointops/domain/geo"
 	"github.com/jointops/jointops/domain/operation"
@@ -53,6 +54,10 @@ type Board struct {
 	entries     []*entry                     // by recorded_at, then key
 	entryByKey  map[string]*entry
 
+	flags         map[compliance.FlagID]*flag
+	flagOrder     []*flag                     // by recorded_at, then ID
+	flagsByReport map[domain.ReportID][]*flag // the flags resting on each report
+
 	recording bool
 	changes   []Change
 }
@@ -85,6 +90,9 @@ func New(id domain.OperationID, cfg Config) (*Board, error) {
 		points:     map[domain.ReportID]pointRef{},
 		pointLinks: map[domain.ReportID]*links{},
 		entryByKey: map[string]*entry{},
+
+		flags:         map[compliance.FlagID]*flag{},
+		flagsByReport: map[domain.ReportID][]*flag{},
 	}, nil
 }
 
@@ -147,7 +155,7 @@ func (b *Board) fold(env projections.Envelope) {
 	case *fieldlog.MarkingRelaxed:
 		b.relaxed(p)
 	default:
-		if !b.foldTask(env) {
+		if !b.foldTask(env) && !b.foldFlag(env) {
 			b.foldOperation(env)
 		}
 	}

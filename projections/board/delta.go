@@ -46,6 +46,7 @@ const (
 	CollReports            = "reports"             // Report
 	CollTrack              = "track"               // TrackPoint, in the track of its unit
 	CollSignificant        = "significant"         // Entry
+	CollFlags              = "flags"               // Flag, keyed by flag ID
 )
 
 // Change is one typed change of a view, with who may see it.

@@ -5,7 +5,8 @@
 // with objectives, the org chart and unified command with the holders of
 // each position, resources with status and assignment, each unit's track of
 // recent positions, open tasks with their acknowledgement, every field
-// report with its marking, and a significant-events log.
+// report with its marking, a significant-events log, and the compliance
+// flags with the agencies' answers (the operation's compliance stream).
 //
 // # Per-agency views
 //
@@ -36,6 +37,15 @@
 //     original, so no agency loses what it saw to a correction it may not
 //     see. A retraction has no marking of its own: it is shown
 //     to exactly those who may see the retracted report.
+//   - A compliance flag is shown to an agency that may see every report in
+//     its evidence (each report's marking list in force, relaxations and
+//     corrections included, as for the reports themselves), and always to
+//     the agency whose unit acted; one resting on no report (only other
+//     events) to every participant; one whose field-log evidence names no
+//     report, or a report the board does not know, fails closed (the
+//     acting agency only). Its evidence shows reports by ID, never their
+//     stream revisions, which would count a unit's reports. A host's stop
+//     request goes to the significant-events log, for every participant.
 //   - Nothing reveals an invisible item: no ID, no count, no gap. Windows
 //     (a track's last positions, the significant-events log) are the last N
 //     items the agency may see, never the visible part of a shared window.

@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/jointops/jointops/domain"
+	"github.com/jointops/jointops/domain/compliance"
 	dt "github.com/jointops/jointops/domain/domaintest"
 	"github.com/jointops/jointops/domain/fieldlog"
 	"github.com/jointops/jointops/domain/geo"
@@ -110,6 +111,8 @@ func streamOf(p domain.Payload) string {
 		return task.Stream(e.TaskID)
 	case *task.Cancelled:
 		return task.Stream(e.TaskID)
+	case *compliance.FlagRaised, *compliance.FlagCleared, *compliance.FlagAcknowledged, *compliance.FlagDisputed:
+		return compliance.Stream(projections.PayloadOperation(p))
 	}
 	return operation.Stream(projections.PayloadOperation(p))
 }

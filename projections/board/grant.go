@@ -58,4 +58,7 @@ func (b *Board) grantItems(agency domain.AgencyID) {
 	for _, e := range b.entries {
 		b.put(b.entrySpec(e, agency), CollSignificant, e.Key, e.Entry)
 	}
+	for _, f := range b.flagOrder {
+		b.putFlag(f, agency)
+	}
 }

@@ -180,8 +180,8 @@ func (b *Board) retracted(ev domain.Event, e *fieldlog.ReportRetracted) {
 // report and of its corrections (which include its marking) change; the
 // report, its corrections and the report it corrects are shown again to
 // everyone who may now see them (their marking or their correction
-// changed), and their entries in the significant-events log to those who
-// may see them only now.
+// changed), and their entries in the significant-events log and the
+// compliance flags resting on them to those who may see them only now.
 func (b *Board) relaxed(e *fieldlog.MarkingRelaxed) {
 	old := b.listOf(e.Report)
 	if old == noList {
@@ -221,6 +221,7 @@ func (b *Board) relaxed(e *fieldlog.MarkingRelaxed) {
 			b.put(b.aud.spec(domain.AgencyID{}, []listID{news[i]}, []listID{olds[i]}), CollSignificant, en.Key, en.Entry)
 		}
 	}
+	b.reflag(chain)
 }
 
 // setList moves a report to another marking list; a retained position

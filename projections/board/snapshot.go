@@ -5,12 +5,14 @@ import (
 	"fmt"
 
 	"github.com/jointops/jointops/domain"
+	"github.com/jointops/jointops/domain/compliance"
 	"github.com/jointops/jointops/projections/internal/wire"
 )
 
 // A snapshot holds the board's whole state — its config, position, clock,
 // the interned marking lists and audiences with their clocks, every item,
-// the rings of every track and the index of every position report — in
+// the rings of every track, the index of every position report and the
+// compliance flags — in
 // the order the board keeps them, so that a restored board shows every
 // agency the same View and returns the same Deltas for every following
 // event. The indexes that only speed lookups up (maps by ID, the interning
@@ -19,7 +21,7 @@ import (
 // could panic later. Report bodies travel as their JSON, as in the log.
 const (
 	snapshotKind    wire.Kind = 'B'
-	snapshotVersion uint64    = 1
+	snapshotVersion uint64    = 2 // 2: compliance flags
 )
 
 var _ encoding.BinaryMarshaler = (*Board)(nil)
@@ -44,6 +46,7 @@ func (b *Board) MarshalBinary() ([]byte, error) {
 		return nil, fmt.Errorf("board %s snapshot: %w", b.id, err)
 	}
 	e.entries(b.entries)
+	e.flags(b.flagOrder)
 	return e.Finish(), nil
 }
 
@@ -73,6 +76,7 @@ func (d *decoder) board() (*Board, error) {
 		cfg: cfg, id: d.operationID(), position: d.String(), events: d.Uvarint(), clock: d.Time(),
 		reports: map[domain.ReportID]*report{}, tracks: map[domain.UnitID]*track{},
 		entryByKey: map[string]*entry{},
+		flags:      map[compliance.FlagID]*flag{}, flagsByReport: map[domain.ReportID][]*flag{},
 	}
 	if b.id.IsZero() {
 		d.Failf("no operation id")
@@ -85,6 +89,7 @@ func (d *decoder) board() (*Board, error) {
 	d.reports(b)
 	d.corrections(b)
 	d.entries(b)
+	d.flags(b)
 	if err := d.Done(); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/jointops/jointops/domain"
+	"github.com/jointops/jointops/domain/agreement"
+	"github.com/jointops/jointops/domain/compliance"
 	"github.com/jointops/jointops/domain/fieldlog"
 	"github.com/jointops/jointops/domain/geo"
 	"github.com/jointops/jointops/domain/marking"
@@ -47,7 +49,10 @@ type View struct {
 	// Significant is the significant-events log, newest last (recorded_at,
 	// then key), at most Limits.SignificantLength entries.
 	Significant []Entry `json:"significant,omitempty"`
-	Limits      Limits  `json:"limits"`
+	// Flags are the compliance flags, open and cleared, in the order they
+	// were raised (recorded_at, then ID).
+	Flags  []Flag `json:"flags,omitempty"`
+	Limits Limits `json:"limits"`
 }
 
 // Participant is an agency taking part in the operation.
@@ -188,4 +193,75 @@ type Entry struct {
 	Report     domain.ReportID `json:"report_id,omitzero"`
 	Unit       domain.UnitID   `json:"unit_id,omitzero"`
 	Task       domain.TaskID   `json:"task_id,omitzero"`
+}
+
+// FlagState says whether a flag still stands.
+type FlagState string
+
+// Flag states.
+const (
+	FlagOpen    FlagState = "open"
+	FlagCleared FlagState = "cleared"
+)
+
+// AnswerKind says how an agency answered a flag.
+type AnswerKind string
+
+// Answers to a flag.
+const (
+	AnswerAcknowledged AnswerKind = "acknowledged"
+	AnswerDisputed     AnswerKind = "disputed"
+)
+
+// Flag is a compliance flag the policy raised: which rule the evidence
+// breaches, under which provision, why, and how the agencies answered it.
+type Flag struct {
+	ID       compliance.FlagID   `json:"id"`
+	Rule     compliance.Rule     `json:"rule"`
+	Severity compliance.Severity `json:"severity"`
+	// Unit is the unit whose action breached the rule, and Agency its
+	// agency, when known.
+	Unit      domain.UnitID          `json:"unit_id,omitzero"`
+	Agency    domain.AgencyID        `json:"agency,omitzero"`
+	Provision agreement.ProvisionRef `json:"provision,omitzero"`
+	// Evidence are the events that show the breach, in log order.
+	Evidence []Evidence `json:"evidence"`
+	// Explanation says what is wrong, in Language (a BCP 47 tag).
+	Explanation string `json:"explanation"`
+	Language    string `json:"language"`
+	// OccurredAt is when the breach happened or the deadline passed;
+	// RecordedAt when the policy raised the flag.
+	OccurredAt time.Time `json:"occurred_at"`
+	RecordedAt time.Time `json:"recorded_at"`
+	State      FlagState `json:"state"`
+	// Cleared says why and when later evidence resolved the flag.
+	Cleared *FlagClearance `json:"cleared,omitempty"`
+	// Answers are the agencies' acknowledgements and disputes, in the
+	// order recorded; an agency answers a flag once.
+	Answers []FlagAnswer `json:"answers,omitempty"`
+}
+
+// Evidence names one event a flag rests on: a field report by its ID, any
+// other event by its stream and revision.
+type Evidence struct {
+	Report   domain.ReportID `json:"report_id,omitzero"`
+	Stream   string          `json:"stream,omitempty"`
+	Revision uint64          `json:"revision,omitempty"`
+}
+
+// FlagClearance says that later evidence resolved a flag.
+type FlagClearance struct {
+	Reason     string    `json:"reason"`
+	OccurredAt time.Time `json:"occurred_at"`
+	RecordedAt time.Time `json:"recorded_at"`
+}
+
+// FlagAnswer is one agency's acknowledgement or dispute of a flag, by one
+// of its commanders.
+type FlagAnswer struct {
+	Agency     domain.AgencyID `json:"agency"`
+	Kind       AnswerKind      `json:"kind"`
+	Note       string          `json:"note,omitempty"`
+	OccurredAt time.Time       `json:"occurred_at"`
+	RecordedAt time.Time       `json:"recorded_at"`
 }

@@ -25,6 +25,7 @@ func (b *Board) View(viewer marking.Viewer) View {
 	b.viewReports(&v, vis)
 	b.viewTracks(&v, vis)
 	b.viewSignificant(&v, vis)
+	b.viewFlags(&v, vis)
 	v.derive()
 	return v
 }

@@ -35,6 +35,8 @@ func (p *Policy) cross(f *fact, act *activity) {
 		return
 	}
 	act.Governing = g
+	p.judgeScope(f, act, g)
+	p.judgeMode(f, g)
 	op, unit := f.header.OperationID, f.header.UnitID
 	if due, ok := g.Terms.Notification.Deadline(at); ok {
 		due = due.Add(p.cfg.ClockSkew)

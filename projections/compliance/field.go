@@ -47,6 +47,7 @@ func (p *Policy) factRules() []func(*fact) {
 		p.ruleApprehension,
 		p.ruleHandover,
 		p.ruleActionAfterStop,
+		p.ruleWeapons,
 	}
 }
 
@@ -128,9 +129,10 @@ func (p *Policy) startActivity(f *fact) {
 	switch e := f.env.Event.Payload.(type) {
 	case *fieldlog.SurveillanceStarted:
 		f.unit.Activities = append(f.unit.Activities, &activity{ID: e.Activity, Action: agreement.ActionSurveillance,
-			Urgent: e.Authorisation == fieldlog.AuthorisationUrgent, Started: f.ref})
+			Urgent: e.Authorisation == fieldlog.AuthorisationUrgent, Started: f.ref, Offence: e.Offence})
 	case *fieldlog.PursuitStarted:
-		f.unit.Activities = append(f.unit.Activities, &activity{ID: e.Activity, Action: agreement.ActionHotPursuit, Started: f.ref})
+		f.unit.Activities = append(f.unit.Activities, &activity{ID: e.Activity, Action: agreement.ActionHotPursuit, Started: f.ref,
+			Offence: e.Offence})
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/jointops/jointops/domain/agency"
 	"github.com/jointops/jointops/domain/agreement"
 	flags "github.com/jointops/jointops/domain/compliance"
+	"github.com/jointops/jointops/domain/fieldlog"
 	"github.com/jointops/jointops/domain/operation"
 	"github.com/jointops/jointops/domain/state"
 	"github.com/jointops/jointops/projections"
@@ -69,6 +70,8 @@ func (p *Policy) Apply(env projections.Envelope) []Decision {
 		p.applyAgreement(env)
 	case *agency.Registered:
 		p.d.Agencies[e.AgencyID] = e.State
+	case *flags.StopRequested:
+		p.applyStop(env, e)
 	case *operation.Proposed:
 		p.d.Operations[e.OperationID] = &operationState{HostStates: slices.Clone(e.HostStates), Area: e.Area,
 			Period: e.Period, Units: map[domain.UnitID]domain.AgencyID{}}
@@ -175,8 +178,13 @@ func newFlag(rule flags.Rule, unit domain.UnitID, provision agreement.ProvisionR
 		Evidence: evidence, Explanation: explanation}
 }
 
+// refOf names env as evidence, with the field report it records if any.
 func refOf(env projections.Envelope) flags.EventRef {
-	return flags.EventRef{Stream: env.Stream, Revision: env.Revision}
+	ref := flags.EventRef{Stream: env.Stream, Revision: env.Revision}
+	if r, ok := env.Event.Payload.(fieldlog.Report); ok {
+		ref.Report = r.Head().ReportID
+	}
+	return ref
 }
 
 // cite names a governing provision in an explanation, quoting its text.

@@ -8,6 +8,7 @@ import (
 	"github.com/jointops/jointops/domain/agreement"
 	flags "github.com/jointops/jointops/domain/compliance"
 	"github.com/jointops/jointops/domain/fieldlog"
+	"github.com/jointops/jointops/projections"
 )
 
 // ruleOutsideArea (a): a located report outside the operation's area
@@ -83,7 +84,11 @@ func (p *Policy) ruleCrossBorder(f *fact) {
 		return
 	}
 	f.unit.Judged, f.judged = agreement.ActionJointOperation, agreement.ActionJointOperation
-	if _, res := p.governing(f.loc.State, f.sending, agreement.ActionJointOperation, "", f.at); !res.Found {
+	g, res := p.governing(f.loc.State, f.sending, agreement.ActionJointOperation, "", f.at)
+	if g != nil && f.crossing != nil {
+		p.judgeMode(f, g)
+	}
+	if !res.Found {
 		p.raise(f.header.OperationID, f.at, newFlag(flags.RuleNoProvision, f.header.UnitID, agreement.ProvisionRef{},
 			fmt.Sprintf("Unit %s of %s acted in %s at %s with no provision in force: %s",
 				f.header.UnitID, f.sending, f.loc.State, f.at.Format(time.RFC3339), res.Explanation),
@@ -186,14 +191,16 @@ func window(h agreement.Handover) string {
 
 // ruleActionAfterStop (h): once the host asked a unit to stop, a new
 // action on that host's territory — starting a surveillance or pursuit,
-// apprehending, seizing, using force — raises one flag; the stop lapses
-// when the unit is located outside that territory.
+// apprehending, seizing, using force — raises one flag. A stop the unit
+// reported lapses when the unit is located outside that territory; one
+// the host recorded (jointops.compliance.host_stop_requested) stands, and
+// counts only actions more than the clock-skew tolerance after it.
 func (p *Policy) ruleActionAfterStop(f *fact) {
 	s := f.unit.Stop
 	if s == nil {
 		return
 	}
-	if f.located && f.inState && f.loc.State != s.Host {
+	if !s.Standing && f.located && f.inState && f.loc.State != s.Host {
 		f.unit.Stop = nil
 		return
 	}
@@ -202,7 +209,12 @@ func (p *Policy) ruleActionAfterStop(f *fact) {
 	default:
 		return
 	}
-	if s.Flagged || f.at.Before(s.At) {
+	early := f.at.Before(s.At)
+	if s.Standing {
+		early = !f.at.After(s.At.Add(p.cfg.ClockSkew))
+	}
+	inHost := f.located && f.inState && f.loc.State == s.Host || !f.located && f.unit.Stay == s.Host
+	if s.Flagged || early || !inHost {
 		return
 	}
 	s.Flagged = true
@@ -210,6 +222,26 @@ func (p *Policy) ruleActionAfterStop(f *fact) {
 		fmt.Sprintf("Unit %s reported a %s in %s at %s, after the host asked it to stop at %s.",
 			f.header.UnitID, f.env.Event.Type, s.Host, f.at.Format(time.RFC3339), s.At.Format(time.RFC3339)),
 		s.Ref, f.ref), f.header.ReportID)
+}
+
+// applyStop folds a host's request to stop: every unit it names, or every
+// unit of the operation from another state, now has a standing stop.
+func (p *Policy) applyStop(env projections.Envelope, e *flags.StopRequested) {
+	op := p.d.Operations[e.OperationID]
+	if op == nil || e.Host.IsZero() {
+		return
+	}
+	units := e.Units
+	if len(units) == 0 {
+		for u, a := range op.Units {
+			if st := p.d.Agencies[a]; !st.IsZero() && st != e.Host {
+				units = append(units, u)
+			}
+		}
+	}
+	for _, u := range units {
+		p.unit(e.OperationID, u).Stop = &stop{Host: e.Host, At: env.Event.OccurredAt, Ref: refOf(env), Standing: true}
+	}
 }
 
 // governing asks the library which provision governs an action; g is nil

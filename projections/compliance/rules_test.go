@@ -316,7 +316,7 @@ func TestFlagsCiteTheirProvisionAndTime(t *testing.T) {
 		t.Fatalf("distance flags: %v", rules(got))
 	}
 	if d := distance[0]; d.Flag.Provision != art41 || d.At != far.Event.OccurredAt ||
-		!slices.Equal(d.Flag.Evidence, []flags.EventRef{{Stream: far.Stream, Revision: far.Revision}}) ||
+		!slices.Equal(d.Flag.Evidence, []flags.EventRef{{Stream: far.Stream, Revision: far.Revision, Report: reportOf(far)}}) ||
 		!strings.Contains(d.Flag.Explanation, "10.10 km") || d.Flag.Language != "en" || d.Operation != opID || d.Flag.Unit != deUnit {
 		t.Errorf("distance flag: %+v", d)
 	}
@@ -325,7 +325,12 @@ func TestFlagsCiteTheirProvisionAndTime(t *testing.T) {
 		t.Fatalf("surveillance flags: %v", rules(got))
 	}
 	if e := expired[0]; e.Flag.Provision != art40Urgent || !e.At.Equal(watchCrossed.Add(5*time.Hour)) ||
-		e.Flag.Evidence[0] != (flags.EventRef{Stream: watchCrossing.Stream, Revision: watchCrossing.Revision}) {
+		e.Flag.Evidence[0] != (flags.EventRef{Stream: watchCrossing.Stream, Revision: watchCrossing.Revision, Report: reportOf(watchCrossing)}) {
 		t.Errorf("surveillance flag: %+v", e)
 	}
+}
+
+// reportOf is the ID of the field report env records.
+func reportOf(env projections.Envelope) domain.ReportID {
+	return env.Event.Payload.(fieldlog.Report).Head().ReportID
 }

@@ -106,12 +106,17 @@ type unitState struct {
 	Stop *stop `json:"stop,omitempty"`
 }
 
-// stop is a host's request to stop an activity, as the unit reported it.
+// stop is a host's request to stop: as the unit reported it, ending an
+// activity for that reason (it lapses when the unit leaves the host's
+// territory), or as the host recorded it (Standing: it never lapses, and
+// actions within the clock-skew tolerance after it are not held against
+// the unit, whose clock is not the host's).
 type stop struct {
-	Host    domain.StateCode `json:"host"`
-	At      time.Time        `json:"at"`
-	Ref     flags.EventRef   `json:"ref"`
-	Flagged bool             `json:"flagged,omitempty"`
+	Host     domain.StateCode `json:"host"`
+	At       time.Time        `json:"at"`
+	Ref      flags.EventRef   `json:"ref"`
+	Standing bool             `json:"standing,omitempty"`
+	Flagged  bool             `json:"flagged,omitempty"`
 }
 
 // activity is a surveillance or pursuit of a unit.
@@ -120,6 +125,8 @@ type activity struct {
 	Action  agreement.Action  `json:"action"`
 	Urgent  bool              `json:"urgent,omitempty"`
 	Started flags.EventRef    `json:"started"`
+	// Offence is the offence it is about, as its start report names it.
+	Offence string `json:"offence,omitempty"`
 	// Authorised is set once the host authorised it.
 	Authorised bool `json:"authorised,omitempty"`
 	// Crossed is set at its first crossing into Host at CrossedAt

@@ -162,6 +162,10 @@ function compareEntries(a, b) {
   return compareTimes(a.recorded_at, b.recorded_at) || compareStrings(a.key, b.key);
 }
 
+function compareFlags(a, b) {
+  return compareTimes(a.recorded_at, b.recorded_at) || compareStrings(a.id, b.id);
+}
+
 /** The keyed collections of OP_PUT with their key and order (apply.go). */
 const COLLECTIONS = {
   participants: { key: (p) => id(p.agency), order: (a, b) => compareIDs(a.agency, b.agency) },
@@ -172,6 +176,7 @@ const COLLECTIONS = {
   tasks: { key: (t) => id(t.task_id), order: (a, b) => compareIDs(a.task_id, b.task_id) },
   reports: { key: (r) => id(r.report_id), order: compareReports },
   significant: { key: (e) => e.key ?? "", order: compareEntries },
+  flags: { key: (f) => f.id ?? "", order: compareFlags },
 };
 
 /** How OP_DELETE names an item of each collection it applies to. */
@@ -184,6 +189,7 @@ const DELETE_KEYS = {
   units: (u) => id(u.unit_id),
   reports: (r) => id(r.report_id),
   significant: (e) => e.key ?? "",
+  flags: (f) => f.id ?? "",
 };
 
 // ---------------------------------------------------------------- apply

@@ -5,6 +5,7 @@ import { byId, h, replace } from "./dom.js";
 import { request } from "./api.js";
 import { Session } from "./session.js";
 import { LiveBoard } from "./live.js";
+import { replayMode, ReplayBoard } from "./replay.js";
 import { Names, label, shortID } from "./format.js";
 import { drawMap, agencyColour } from "./map.js";
 import * as panels from "./panels.js";
@@ -14,6 +15,8 @@ import { wireReportForm, wireTaskForm, fillUnits, pickPoint, acknowledge } from 
 const OPERATIONS_POLL_MS = 3000;
 
 const session = new Session();
+// The replay settings of the address (?replay=1…), or null for the live board.
+const replay = replayMode();
 const names = new Names();
 let states = [];
 let live = null;
@@ -166,7 +169,7 @@ function open(op) {
   position = "";
   render();
   const p = session.active();
-  live = new LiveBoard({
+  const board = {
     operation: op,
     token: p.token,
     onView: (v, pos) => {
@@ -175,7 +178,8 @@ function open(op) {
       schedule();
     },
     onState: setConnection,
-  });
+  };
+  live = replay ? new ReplayBoard({ ...board, replay }) : new LiveBoard(board);
   live.start();
 }
 
@@ -209,7 +213,7 @@ function render() {
   );
   replace(byId("significant"), panels.significant(v, names));
   replace(byId("reports"), panels.reports(v, names));
-  replace(byId("flags"), panels.flags(v));
+  replace(byId("flags"), panels.flags(v, names));
   fillUnits(v, names);
   byId("report-panel").hidden = p?.role !== "field_unit";
   byId("task-panel").hidden = p?.role !== "commander";
@@ -285,7 +289,8 @@ async function main() {
   }
   fillPrincipals();
   render();
-  await chooseOperation();
+  if (replay && session.active() && (replay.operation || session.operation)) open(replay.operation || session.operation);
+  else await chooseOperation();
 }
 
 // The board as the page holds it, for people debugging in the browser's

@@ -256,18 +256,72 @@ export function reports(view, names) {
   ];
 }
 
+/** The order of severities on the board: the gravest first. */
+const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 };
+
 /**
- * flags lists the compliance flags of the view. The boards carry none
- * until the legal rules land; then each is {severity, summary, …}.
+ * flags lists the compliance flags of the view: open ones first, gravest
+ * first, newest first; each with its severity, rule, explanation, unit,
+ * state and the agencies' acknowledgements and disputes.
  */
-export function flags(view) {
-  const list = view.flags ?? view.compliance_flags ?? [];
+export function flags(view, names) {
+  const list = [...(view.flags ?? [])].sort(
+    (a, b) =>
+      (a.state === "open" ? 0 : 1) - (b.state === "open" ? 0 : 1) ||
+      (SEVERITY_ORDER[a.severity] ?? 3) - (SEVERITY_ORDER[b.severity] ?? 3) ||
+      String(b.recorded_at ?? "").localeCompare(String(a.recorded_at ?? "")),
+  );
   if (!list.length) return [h("p", { class: "empty", id: "no-flags" }, "No flags.")];
   return [
     h(
-      "ul",
+      "ol",
       { class: "flags" },
-      list.map((f) => h("li", { class: `flag ${f.severity ?? ""}` }, h("strong", {}, label(f.rule ?? f.code ?? "flag")), ": ", f.summary ?? f.detail ?? "")),
+      list.map((f) =>
+        h(
+          "li",
+          { class: `flag severity-${f.severity ?? "unknown"} state-${f.state ?? "open"}`, "data-flag": f.id },
+          h(
+            "p",
+            { class: "flag-head" },
+            h("span", { class: `badge severity severity-${f.severity ?? "unknown"}` }, f.severity ?? "?"),
+            " ",
+            h("strong", { class: "flag-rule" }, label(String(f.rule ?? "flag").replace(".", ": "))),
+            " ",
+            f.state === "cleared"
+              ? h("span", { class: "badge ok flag-state" }, "cleared")
+              : h("span", { class: "badge warn flag-state" }, "open"),
+          ),
+          h("p", { class: "flag-explanation", lang: f.language || null }, f.explanation ?? ""),
+          h(
+            "p",
+            { class: "muted" },
+            [
+              f.unit_id ? names.unit(f.unit_id) : null,
+              f.agency ? names.agency(f.agency) : null,
+              f.provision?.agreement ? `provision ${[f.provision.agreement, f.provision.provision].filter(Boolean).join("/")}` : null,
+              f.occurred_at ? `at ${dateTime(f.occurred_at)}` : null,
+            ]
+              .filter(Boolean)
+              .join(" · "),
+          ),
+          f.cleared ? h("p", { class: "muted flag-cleared" }, `Cleared: ${f.cleared.reason}`) : null,
+          (f.answers ?? []).length
+            ? h(
+                "ul",
+                { class: "flag-answers" },
+                f.answers.map((a) =>
+                  h(
+                    "li",
+                    { class: `answer ${a.kind}` },
+                    h("span", { class: "who" }, names.agency(a.agency)),
+                    ` ${a.kind}`,
+                    a.note ? `: ${a.note}` : "",
+                  ),
+                ),
+              )
+            : null,
+        ),
+      ),
     ),
   ];
 }

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	app "github.com/jointops/jointops/commands"
+	"github.com/jointops/jointops/domain"
+	"github.com/jointops/jointops/infra/auth"
+	"github.com/jointops/jointops/infra/config"
+	"github.com/jointops/jointops/infra/eventlog"
+	"github.com/jointops/jointops/infra/eventstore"
+	"github.com/jointops/jointops/infra/evidence"
+	"github.com/jointops/jointops/infra/integrity"
+)
+
+// exportRecorder opens what records an export as the principal (Seam 1);
+// close releases it.
+type exportRecorder func(ctx context.Context, cfg config.Config, store eventstore.Store, codec *eventlog.Codec,
+	log *slog.Logger, p app.Principal) (rec evidence.AccessRecorder, close func() error, err error)
+
+// runExport writes an evidence bundle of one operation.
+func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return exportCommand{recorder: commandsRecorder, stdin: os.Stdin, now: time.Now}.run(ctx, args, stdout, stderr)
+}
+
+// exportCommand is `jointops export` with what tests replace.
+type exportCommand struct {
+	recorder exportRecorder
+	stdin    io.Reader
+	now      func() time.Time
+}
+
+type exportFlags struct {
+	operation, out, asAgency, token, purpose string
+	judicial, tracks                         bool
+}
+
+func (c exportCommand) run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var f exportFlags
+	cfg, err := loadConfig("export", args, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&f.operation, "operation", "", "operation ID (required)")
+		fs.StringVar(&f.out, "out", "", "directory to create for the bundle (required, must not exist)")
+		fs.StringVar(&f.asAgency, "as-agency", "", "export only what this agency may see at the export position")
+		fs.BoolVar(&f.judicial, "judicial", false, "leave out H1-marked reports without a judicial-use permission")
+		fs.BoolVar(&f.tracks, "tracks", false, "add tracks/<unit>.geojson of the exported position reports")
+		fs.StringVar(&f.token, "token", "", "file holding a bearer token from `jointops token issue`, or - for stdin (required)")
+		fs.StringVar(&f.purpose, "purpose", "", "why the history is read, recorded in the audit trail (required)")
+	})
+	if err != nil {
+		return err
+	}
+	req, err := f.request()
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	claims, err := c.claims(cfg, f.token)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	principal, err := principalOf(claims)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	log := newLogger(stderr, cfg)
+	key, created, err := integrity.LoadOrCreateKey(cfg.CheckpointKeyPath(), cfg.CheckpointPublicKeyPath())
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	if created {
+		fmt.Fprintf(stderr, "generated a new checkpoint signing key at %s\n", cfg.CheckpointKeyPath())
+	}
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	defer store.Close()
+	codec, err := eventlog.NewCodec()
+	if err != nil {
+		return err
+	}
+	rec, closeRec, err := c.recorder(ctx, cfg, store, codec, log, principal)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	defer closeRec()
+	x, err := evidence.New(evidence.Config{Reader: store, Decoder: codec, Key: key, Recorder: rec, Now: c.now, Logger: log})
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	s, err := x.Export(ctx, req)
+	if err != nil {
+		code := 1
+		if errors.Is(err, evidence.ErrInvalidRequest) {
+			code = 2
+		}
+		return &exitError{code: code, err: err}
+	}
+	m := s.Manifest
+	fmt.Fprintf(stdout, "exported operation %s (%s%s) at position %s to %s in %s: %d events, %d links in %d streams, %d withheld, %d tracks; key %s\n",
+		m.Operation, m.AsSeenBy, map[bool]string{true: ", judicial"}[m.Judicial], m.Position, s.Dir,
+		time.Since(start).Round(time.Millisecond), m.Counts.Events, m.Counts.Links, m.Counts.Streams, m.Withheld.Count, m.Counts.Tracks,
+		integrity.KeyID(key.Public().(ed25519.PublicKey)))
+	return nil
+}
+
+// request validates the flags.
+func (f exportFlags) request() (evidence.Request, error) {
+	var errs []error
+	req := evidence.Request{Judicial: f.judicial, Tracks: f.tracks, Purpose: f.purpose, Dir: f.out}
+	op, err := domain.ParseOperationID(f.operation)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("--operation %q: want the operation's UUID", f.operation))
+	}
+	req.Operation = op
+	if f.asAgency != "" {
+		if req.AsAgency, err = domain.ParseAgencyID(f.asAgency); err != nil {
+			errs = append(errs, fmt.Errorf("--as-agency %q: want the agency's UUID", f.asAgency))
+		}
+	}
+	if f.out == "" {
+		errs = append(errs, errors.New("--out: required"))
+	}
+	if strings.TrimSpace(f.purpose) == "" {
+		errs = append(errs, errors.New("--purpose: required (why the history is read)"))
+	}
+	if f.token == "" {
+		errs = append(errs, errors.New("--token: required (a file with a token from `jointops token issue`, or -)"))
+	}
+	return req, errors.Join(errs...)
+}
+
+// claims reads the token and verifies it with the configured token key.
+func (c exportCommand) claims(cfg config.Config, file string) (auth.Claims, error) {
+	var b []byte
+	var err error
+	if file == "-" {
+		b, err = io.ReadAll(io.LimitReader(c.stdin, 8<<10))
+	} else {
+		b, err = os.ReadFile(file)
+	}
+	if err != nil {
+		return auth.Claims{}, fmt.Errorf("--token: %w", err)
+	}
+	key, err := auth.LoadKey(cfg.TokenKeyPath())
+	if err != nil {
+		return auth.Claims{}, fmt.Errorf("token key: %w", err)
+	}
+	claims, err := auth.Verify(key.Public().(ed25519.PublicKey), strings.TrimSpace(string(b)), c.now())
+	if err != nil {
+		return auth.Claims{}, fmt.Errorf("--token: %w", err)
+	}
+	return claims, nil
+}
+
+// principalOf turns verified claims into the commands' principal.
+func principalOf(c auth.Claims) (app.Principal, error) {
+	agency, err := domain.ParseAgencyID(c.Agency)
+	if err != nil {
+		return app.Principal{}, fmt.Errorf("token: the agency is not an agency ID: %w", err)
+	}
+	subject, err := uuid.Parse(c.Subject)
+	if err != nil {
+		return app.Principal{}, fmt.Errorf("token: the subject is not a person or unit ID: %w", err)
+	}
+	return app.NewPrincipal(agency, subject, app.Role(c.Role))
+}
