@@ -156,7 +156,7 @@ func (sub *subscription) next() (eventstore.RecordedEvent, error) {
 func (sub *subscription) deliver(ev eventstore.RecordedEvent) bool {
 	for {
 		msg := toMessage(ev)
-		msgCtx, cancelMsg := context.WithCancel(sub.ctx)
+		msgCtx, cancelMsg := context.WithCancel(withRecorded(sub.ctx, ev))
 		msg.SetContext(msgCtx)
 		select {
 		case sub.out <- msg:

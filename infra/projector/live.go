@@ -108,8 +108,13 @@ func (s *slot) handle(msg *message.Message) error {
 	return nil
 }
 
-// stored reads the event a message was delivered for from the store.
+// stored returns the event a message was delivered for: the one the
+// subscriber delivered it from when it says so, or else read from the store
+// (the message's metadata is not the event's own, see bus.Recorded).
 func (s *slot) stored(msg *message.Message, pos eventstore.Position) (eventstore.RecordedEvent, error) {
+	if ev, ok := bus.Recorded(msg); ok && ev.Position == pos && ev.ID.String() == msg.Metadata.Get(bus.MetaEventID) {
+		return ev, nil
+	}
 	stream := msg.Metadata.Get(bus.MetaStream)
 	rev, err := strconv.ParseUint(msg.Metadata.Get(bus.MetaRevision), 10, 64)
 	if err != nil || stream == "" {
