@@ -174,6 +174,7 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 	sub, err := s.open(ctx, topic)
 	if err != nil {
 		s.release(topic, nil)
+		s.wg.Done()
 		return nil, fmt.Errorf("bus: subscribe to %s: %w", topic, err)
 	}
 	go sub.run()
@@ -181,7 +182,7 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 }
 
 // release ends the bookkeeping of a subscription of topic, keeping err for
-// Close.
+// Close; the caller then calls s.wg.Done once its channel is closed.
 func (s *Subscriber) release(topic string, err error) {
 	s.mu.Lock()
 	delete(s.active, topic)
@@ -189,7 +190,6 @@ func (s *Subscriber) release(topic string, err error) {
 		s.errs = append(s.errs, err)
 	}
 	s.mu.Unlock()
-	s.wg.Done()
 }
 
 // Close implements message.Subscriber: it ends every subscription (their

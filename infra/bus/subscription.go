@@ -109,8 +109,12 @@ func (sub *subscription) run() {
 		err = sub.finalFlush()
 	}
 	sub.stop()
+	// The group is free again before the channel closes (a consumer that
+	// sees it close may subscribe again at once), and the channel is closed
+	// before Close may return (it promises closed channels).
 	sub.s.release(sub.topic, err)
 	close(sub.out)
+	sub.s.wg.Done()
 }
 
 // next returns the next event of the feed, reconnecting after a failure of
