@@ -12,11 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	app "github.com/jointops/jointops/commands"
 	"github.com/jointops/jointops/domain"
-	"github.com/jointops/jointops/infra/auth"
 	"github.com/jointops/jointops/infra/config"
 	"github.com/jointops/jointops/infra/eventlog"
 	"github.com/jointops/jointops/infra/eventstore"
@@ -64,11 +61,7 @@ func (c exportCommand) run(ctx context.Context, args []string, stdout, stderr io
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
-	claims, err := c.claims(cfg, f.token)
-	if err != nil {
-		return &exitError{code: 2, err: err}
-	}
-	principal, err := principalOf(claims)
+	principal, err := tokenPrincipal(cfg, f.token, c.stdin, c.now())
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
@@ -139,40 +132,4 @@ func (f exportFlags) request() (evidence.Request, error) {
 		errs = append(errs, errors.New("--token: required (a file with a token from `jointops token issue`, or -)"))
 	}
 	return req, errors.Join(errs...)
-}
-
-// claims reads the token and verifies it with the configured token key.
-func (c exportCommand) claims(cfg config.Config, file string) (auth.Claims, error) {
-	var b []byte
-	var err error
-	if file == "-" {
-		b, err = io.ReadAll(io.LimitReader(c.stdin, 8<<10))
-	} else {
-		b, err = os.ReadFile(file)
-	}
-	if err != nil {
-		return auth.Claims{}, fmt.Errorf("--token: %w", err)
-	}
-	key, err := auth.LoadKey(cfg.TokenKeyPath())
-	if err != nil {
-		return auth.Claims{}, fmt.Errorf("token key: %w", err)
-	}
-	claims, err := auth.Verify(key.Public().(ed25519.PublicKey), strings.TrimSpace(string(b)), c.now())
-	if err != nil {
-		return auth.Claims{}, fmt.Errorf("--token: %w", err)
-	}
-	return claims, nil
-}
-
-// principalOf turns verified claims into the commands' principal.
-func principalOf(c auth.Claims) (app.Principal, error) {
-	agency, err := domain.ParseAgencyID(c.Agency)
-	if err != nil {
-		return app.Principal{}, fmt.Errorf("token: the agency is not an agency ID: %w", err)
-	}
-	subject, err := uuid.Parse(c.Subject)
-	if err != nil {
-		return app.Principal{}, fmt.Errorf("token: the subject is not a person or unit ID: %w", err)
-	}
-	return app.NewPrincipal(agency, subject, app.Role(c.Role))
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -14,11 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	app "github.com/jointops/jointops/commands"
 	"github.com/jointops/jointops/domain"
-	"github.com/jointops/jointops/infra/auth"
 	"github.com/jointops/jointops/infra/config"
 	"github.com/jointops/jointops/infra/eventlog"
 	"github.com/jointops/jointops/infra/eventstore"
@@ -81,7 +77,7 @@ func (c replayCommand) run(ctx context.Context, args []string, stdout, stderr io
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
-	principal, err := c.principal(cfg, f.token)
+	principal, err := tokenPrincipal(cfg, f.token, c.stdin, c.now())
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
@@ -195,37 +191,6 @@ func (f replayFlags) request() (replayRequest, error) {
 		errs = append(errs, fmt.Errorf("--format %q: want text or json", f.format))
 	}
 	return req, errors.Join(errs...)
-}
-
-// principal reads the token and verifies it with the configured token key.
-func (c replayCommand) principal(cfg config.Config, file string) (app.Principal, error) {
-	var b []byte
-	var err error
-	if file == "-" {
-		b, err = io.ReadAll(io.LimitReader(c.stdin, 8<<10))
-	} else {
-		b, err = os.ReadFile(file)
-	}
-	if err != nil {
-		return app.Principal{}, fmt.Errorf("--token: %w", err)
-	}
-	key, err := auth.LoadKey(cfg.TokenKeyPath())
-	if err != nil {
-		return app.Principal{}, fmt.Errorf("token key: %w", err)
-	}
-	claims, err := auth.Verify(key.Public().(ed25519.PublicKey), strings.TrimSpace(string(b)), c.now())
-	if err != nil {
-		return app.Principal{}, fmt.Errorf("--token: %w", err)
-	}
-	agency, err := domain.ParseAgencyID(claims.Agency)
-	if err != nil {
-		return app.Principal{}, fmt.Errorf("token: the agency is not an agency ID: %w", err)
-	}
-	subject, err := uuid.Parse(claims.Subject)
-	if err != nil {
-		return app.Principal{}, fmt.Errorf("token: the subject is not a person or unit ID: %w", err)
-	}
-	return app.NewPrincipal(agency, subject, app.Role(claims.Role))
 }
 
 // mayReplay applies the rules of the history reads (as GET …/history/board

@@ -92,7 +92,7 @@ func (c *Config) setDefaults() {
 func (c Config) Validate() error {
 	var errs []error
 	for i, o := range c.AllowedOrigins {
-		if _, err := parseOrigin(o); err != nil {
+		if _, err := ParseOrigin(o); err != nil {
 			errs = append(errs, fmt.Errorf("allowed origins[%d]: %w", i, err))
 		}
 	}
@@ -121,9 +121,9 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// parseOrigin checks an allowed origin and returns it in the form browsers
+// ParseOrigin checks an allowed origin and returns it in the form browsers
 // send: lower-case scheme://host[:port].
-func parseOrigin(s string) (string, error) {
+func ParseOrigin(s string) (string, error) {
 	u, err := url.Parse(s)
 	if err != nil {
 		return "", fmt.Errorf("origin %q: %w", s, err)

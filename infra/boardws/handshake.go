@@ -23,10 +23,11 @@ const (
 	CodeBoardNotFound domain.Code = "board.not_found"
 )
 
-// checkHandshake reports, as one *domain.ValidationError, everything that
-// makes r not an opening handshake of this protocol. The problems name
-// headers, never their values: the subprotocol header may carry a token.
-func checkHandshake(r *http.Request) error {
+// CheckHandshake reports, as one *domain.ValidationError, everything that
+// makes r not an opening handshake of this protocol (live boards and
+// replays speak the same one). The problems name headers, never their
+// values: the subprotocol header may carry a token.
+func CheckHandshake(r *http.Request) error {
 	var p domain.Problems
 	if !websocket.IsWebSocketUpgrade(r) {
 		p.Add("Upgrade", "must be a WebSocket upgrade (Connection: Upgrade, Upgrade: websocket)")
@@ -43,32 +44,39 @@ func checkHandshake(r *http.Request) error {
 	return p.Err()
 }
 
-// originPolicy decides which pages may open boards.
-type originPolicy struct {
+// OriginPolicy decides which pages may open a WebSocket of this protocol:
+// the allowed origins, or when none is configured the server's own host.
+// A request with no Origin header comes from no browser and passes.
+type OriginPolicy struct {
 	allowed map[string]bool // normalized origins; empty: the request's host only
+	code    domain.Code
+	what    string
 }
 
-func newOriginPolicy(origins []string) originPolicy {
-	p := originPolicy{allowed: map[string]bool{}}
+// NewOriginPolicy returns the policy of origins (checked by Config.Validate
+// of the caller; invalid ones are ignored); a refusal has the code and
+// names what may not be opened ("boards", "replays").
+func NewOriginPolicy(origins []string, code domain.Code, what string) OriginPolicy {
+	p := OriginPolicy{allowed: map[string]bool{}, code: code, what: what}
 	for _, o := range origins {
-		if n, err := parseOrigin(o); err == nil {
+		if n, err := ParseOrigin(o); err == nil {
 			p.allowed[n] = true
 		}
 	}
 	return p
 }
 
-// check returns a forbidding rejection unless r comes from an allowed
+// Check returns a forbidding rejection unless r comes from an allowed
 // origin, or from no browser at all (no Origin header).
-func (p originPolicy) check(r *http.Request) error {
+func (p OriginPolicy) Check(r *http.Request) error {
 	origin := r.Header.Get("Origin")
 	if origin == "" || p.allows(origin, r.Host) {
 		return nil
 	}
-	return domain.Forbid(CodeOriginNotAllowed, "pages of origin %.100q may not open boards", origin)
+	return domain.Forbid(p.code, "pages of origin %.100q may not open %s", origin, p.what)
 }
 
-func (p originPolicy) allows(origin, host string) bool {
+func (p OriginPolicy) allows(origin, host string) bool {
 	if len(p.allowed) > 0 {
 		return p.allowed[strings.ToLower(origin)]
 	}

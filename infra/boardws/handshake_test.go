@@ -41,16 +41,16 @@ func TestCheckHandshake(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := checkHandshake(upgradeRequest(tt.header))
+			err := CheckHandshake(upgradeRequest(tt.header))
 			if len(tt.fields) == 0 {
 				if err != nil {
-					t.Fatalf("checkHandshake = %v, want nil", err)
+					t.Fatalf("CheckHandshake = %v, want nil", err)
 				}
 				return
 			}
 			var v *domain.ValidationError
 			if !errors.As(err, &v) {
-				t.Fatalf("checkHandshake = %v, want a *domain.ValidationError", err)
+				t.Fatalf("CheckHandshake = %v, want a *domain.ValidationError", err)
 			}
 			var got []string
 			for _, p := range v.Problems {
@@ -86,7 +86,7 @@ func TestOriginPolicy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := newOriginPolicy(tt.allowed).check(upgradeRequest(map[string]string{"Origin": tt.origin}))
+			err := NewOriginPolicy(tt.allowed, CodeOriginNotAllowed, "boards").Check(upgradeRequest(map[string]string{"Origin": tt.origin}))
 			if tt.ok != (err == nil) {
 				t.Fatalf("check(%q) = %v, want ok=%v", tt.origin, err, tt.ok)
 			}

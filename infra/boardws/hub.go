@@ -50,7 +50,7 @@ type subscribeFunc func(ctx context.Context, op domain.OperationID, viewer marki
 type Hub struct {
 	cfg       Config
 	upgrader  websocket.Upgrader
-	origins   originPolicy
+	origins   OriginPolicy
 	subscribe subscribeFunc
 	progress  Progress
 
@@ -99,7 +99,7 @@ func newHub(cfg Config, subscribe subscribeFunc, progress Progress) (*Hub, error
 			// itself.
 			CheckOrigin: func(*http.Request) bool { return true },
 		},
-		origins:   newOriginPolicy(cfg.AllowedOrigins),
+		origins:   NewOriginPolicy(cfg.AllowedOrigins, CodeOriginNotAllowed, "boards"),
 		subscribe: subscribe,
 		progress:  progress,
 		conns:     map[*conn]struct{}{},
@@ -123,10 +123,10 @@ var errUpgrade = errors.New("board hub: upgrade failed")
 // own goroutines until the client leaves, the feed cuts it or the hub
 // shuts down.
 func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, op domain.OperationID, viewer marking.Viewer, after string) error {
-	if err := checkHandshake(r); err != nil {
+	if err := CheckHandshake(r); err != nil {
 		return err
 	}
-	if err := h.origins.check(r); err != nil {
+	if err := h.origins.Check(r); err != nil {
 		return err
 	}
 	// The subscription outlives the request; the connection closes it.

@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
-	"strings"
 	"time"
+
+	"github.com/jointops/jointops/infra/boardws"
 )
 
 // Config configures a Server. Zero fields take their defaults.
@@ -85,7 +85,7 @@ func setDefault[T comparable](field *T, def T) {
 func (c Config) Validate() error {
 	var errs []error
 	for i, o := range c.AllowedOrigins {
-		if _, err := parseOrigin(o); err != nil {
+		if _, err := boardws.ParseOrigin(o); err != nil {
 			errs = append(errs, fmt.Errorf("allowed origins[%d]: %w", i, err))
 		}
 	}
@@ -114,18 +114,3 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// parseOrigin checks an allowed origin and returns it in the form browsers
-// send: lower-case scheme://host[:port].
-func parseOrigin(s string) (string, error) {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "", fmt.Errorf("origin %q: %w", s, err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("origin %q: the scheme must be http or https", s)
-	}
-	if u.Host == "" || u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("origin %q: must be scheme://host[:port] only", s)
-	}
-	return strings.ToLower(u.Scheme + "://" + u.Host), nil
-}

@@ -84,7 +84,7 @@ type Server struct {
 	cfg      Config
 	source   Source
 	upgrader websocket.Upgrader
-	origins  originPolicy
+	origins  boardws.OriginPolicy
 
 	mu       sync.Mutex
 	sessions map[*session]struct{}
@@ -115,7 +115,7 @@ func NewServer(cfg Config, source Source) (*Server, error) {
 			// Serve checked the origin and answers a refusal itself.
 			CheckOrigin: func(*http.Request) bool { return true },
 		},
-		origins:  newOriginPolicy(cfg.AllowedOrigins),
+		origins:  boardws.NewOriginPolicy(cfg.AllowedOrigins, CodeOriginNotAllowed, "replays"),
 		sessions: map[*session]struct{}{},
 		done:     make(chan struct{}),
 	}, nil
@@ -135,10 +135,10 @@ var errUpgrade = errors.New("replay server: upgrade failed")
 // recorder's error, for the caller to answer. Once upgraded it returns nil;
 // the session then runs on its own goroutines.
 func (s *Server) Serve(w http.ResponseWriter, r *http.Request, req Request) error {
-	if err := checkHandshake(r); err != nil {
+	if err := boardws.CheckHandshake(r); err != nil {
 		return err
 	}
-	if err := s.origins.check(r); err != nil {
+	if err := s.origins.Check(r); err != nil {
 		return err
 	}
 	if err := req.validate(); err != nil {
