@@ -113,4 +113,3 @@ func (c Config) Validate() error {
 	}
 	return errors.Join(errs...)
 }
-
