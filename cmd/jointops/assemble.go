@@ -126,6 +126,9 @@ func assemble(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *syst
 	if err != nil {
 		return nil, err
 	}
+	// Saved board snapshots of the history are read back from the
+	// checkpoint file rather than kept in memory.
+	hist.history.SetPartLoader(sys.runner)
 	sys.closers = append(sys.closers, sys.runner.Close)
 	m.GroupLag(func() map[string]float64 {
 		out := map[string]float64{}

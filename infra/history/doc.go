@@ -15,12 +15,15 @@
 // checkpoint rewrites only the chunk being filled and the new ones, and one
 // part per snapshot, written once.
 //
-// The index keeps what it saves in memory: about 64 bytes an event, and the
-// snapshots. A board snapshot takes about 29 bytes per event folded (see
-// projections/board), so an operation's snapshots take about
-// 29 B × N² / (2 × SnapshotEvery): 15 MB for 100,000 events, 1.5 GB for
-// 1,000,000 at the default spacing — raise SnapshotEvery for operations of
-// millions of events.
+// The index keeps its entries in memory (about 64 bytes an event). A board
+// snapshot takes about 29 bytes per event folded (see projections/board),
+// so an operation's snapshots together take about 29 B × N² /
+// (2 × SnapshotEvery): 15 MB for 100,000 events, 1.5 GB for 1,000,000. With
+// a part loader (SetPartLoader; serve gives it the runner), a snapshot's
+// bytes are dropped from memory once a checkpoint saved them and read back
+// from the checkpoint file when a frame starts from it (a few milliseconds
+// for a 100,000-event board); without one they stay in memory. Restoring a
+// checkpoint still reads every part once, at start.
 //
 // # Frames
 //

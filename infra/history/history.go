@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jointops/jointops/domain"
@@ -38,6 +39,72 @@ type History struct {
 	dir    []dirEntry
 	folded eventstore.Position // the last event folded; zero before any
 	any    bool                // whether any event was folded
+
+	// parts loads saved checkpoint parts (SetPartLoader); nil keeps every
+	// snapshot in memory.
+	parts atomic.Pointer[PartLoader]
+}
+
+// PartLoader loads a saved checkpoint part of a projection
+// (*projector.Runner and *projector.CheckpointStore are ones).
+type PartLoader interface {
+	LoadPart(ctx context.Context, projection, part string) ([]byte, bool, error)
+}
+
+// SetPartLoader lets History drop its board snapshots from memory once
+// they are saved with a checkpoint, and load them back when a frame needs
+// one. Without it (the default) snapshots stay in memory.
+func (h *History) SetPartLoader(l PartLoader) {
+	if l == nil {
+		h.parts.Store(nil)
+		return
+	}
+	h.parts.Store(&l)
+}
+
+// dropSaved drops the bytes of x's snapshots that an earlier checkpoint
+// handed out (so they are saved, or pending in the checkpoint store after
+// a failed save, to be written with this one), when parts can be loaded.
+// Called with applyMu held, from Checkpoint.
+func (h *History) dropSaved(x *opIndex) {
+	if h.parts.Load() == nil {
+		return
+	}
+	h.mu.RLock()
+	snaps := x.snapshots
+	h.mu.RUnlock()
+	for _, s := range snaps {
+		if !slices.Contains(x.dirtySnaps, s.n) {
+			s.blob.drop()
+		}
+	}
+}
+
+// snapshotBytes returns the board bytes of snapshot s of operation op:
+// from memory, or else loaded from its saved checkpoint part.
+func (h *History) snapshotBytes(ctx context.Context, op domain.OperationID, s snapshot) ([]byte, error) {
+	if b := s.blob.bytes(); b != nil {
+		return b, nil
+	}
+	l := h.parts.Load()
+	if l == nil {
+		return nil, fmt.Errorf("snapshot %d dropped with no part loader", s.n)
+	}
+	data, ok, err := (*l).LoadPart(ctx, Name, snapPart(op, s.n))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("snapshot %d is not saved (yet)", s.n)
+	}
+	got, board, err := decodeSnapshot(data)
+	if err != nil {
+		return nil, err
+	}
+	if got.events != s.events || got.pos != s.pos {
+		return nil, fmt.Errorf("%w: saved snapshot %d does not match the index", projections.ErrSnapshotCorrupt, s.n)
+	}
+	return board, nil
 }
 
 // New returns History with an empty index.
@@ -159,7 +226,7 @@ func (h *History) frameAt(ctx context.Context, v view, dir []dirEntry, pos event
 	}
 	// Read the events after the snapshot while it is restored.
 	events := h.prefetch(ctx, v, v.entries[from:n])
-	b, err := h.startBoard(v.id, snap, fromSnapshot)
+	b, err := h.startBoard(ctx, v.id, snap, fromSnapshot)
 	if err != nil {
 		events.stop()
 		return nil, err
@@ -191,11 +258,14 @@ func (h *History) frameAt(ctx context.Context, v view, dir []dirEntry, pos event
 
 // startBoard returns the board to fold from: the snapshot restored when
 // there is one, else (or when it is unusable) a new board.
-func (h *History) startBoard(op domain.OperationID, s snapshot, ok bool) (*board.Board, error) {
+func (h *History) startBoard(ctx context.Context, op domain.OperationID, s snapshot, ok bool) (*board.Board, error) {
 	if ok {
-		b, err := board.Restore(s.data)
+		data, err := h.snapshotBytes(ctx, op, s)
 		if err == nil {
-			return b, nil
+			var b *board.Board
+			if b, err = board.Restore(data); err == nil {
+				return b, nil
+			}
 		}
 		h.log.Warn("snapshot unusable, folding from the start", slog.String("operation", op.String()), slog.Any("error", err))
 	}

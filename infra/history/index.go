@@ -1,6 +1,7 @@
 package history
 
 import (
+	"sync/atomic"
 	"slices"
 
 	"github.com/jointops/jointops/domain"
@@ -25,12 +26,36 @@ type entry struct {
 	lateBy   int64 // nanoseconds; 0 when not late
 }
 
-// snapshot is a saved board of an operation after its first events events.
+// snapshot is a saved board of an operation after its first events events,
+// the operation's snapshot number n (its checkpoint part).
 type snapshot struct {
 	pos    eventstore.Position
 	events int
-	data   []byte
+	n      int
+	blob   *snapshotBlob
 }
+
+// snapshotBlob holds a snapshot's encoded board while it is in memory.
+// Once its checkpoint part is saved and History can load parts, the bytes
+// are dropped and read back when a frame needs them: an operation's
+// snapshots grow with the square of its length, its index only linearly.
+type snapshotBlob struct{ p atomic.Pointer[[]byte] }
+
+func newSnapshotBlob(data []byte) *snapshotBlob {
+	b := &snapshotBlob{}
+	b.p.Store(&data)
+	return b
+}
+
+// bytes returns the board bytes, or nil once dropped.
+func (b *snapshotBlob) bytes() []byte {
+	if p := b.p.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+func (b *snapshotBlob) drop() { b.p.Store(nil) }
 
 // opIndex is the index of one operation. entries, streams, types and
 // snapshots only grow (until a Reset or Restore replaces the whole index):

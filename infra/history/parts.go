@@ -163,31 +163,33 @@ func idOf[T any](r *reader, newID func(uuid.UUID) (T, error)) T {
 }
 
 // encodeSnapshot writes a board snapshot part.
-func encodeSnapshot(s snapshot) []byte {
-	w := writer{b: make([]byte, 0, len(s.data)+32)}
+func encodeSnapshot(s snapshot, data []byte) []byte {
+	w := writer{b: make([]byte, 0, len(data)+32)}
 	w.uvarint(snapshotVersion)
 	w.uvarint(uint64(s.events))
 	w.uvarint(s.pos.Commit)
 	w.uvarint(s.pos.Prepare)
-	w.bytes(s.data)
+	w.bytes(data)
 	return w.seal()
 }
 
-func decodeSnapshot(data []byte) (snapshot, error) {
+// decodeSnapshot reads a board snapshot part: the snapshot (without its
+// number) and the board bytes.
+func decodeSnapshot(data []byte) (snapshot, []byte, error) {
 	r, err := open(data)
 	if err != nil {
-		return snapshot{}, fmt.Errorf("%w: %w", projections.ErrSnapshotCorrupt, err)
+		return snapshot{}, nil, fmt.Errorf("%w: %w", projections.ErrSnapshotCorrupt, err)
 	}
 	if v := r.uvarint(); r.err == nil && v != snapshotVersion {
-		return snapshot{}, fmt.Errorf("board snapshot version %d: %w", v, projections.ErrSnapshotVersion)
+		return snapshot{}, nil, fmt.Errorf("board snapshot version %d: %w", v, projections.ErrSnapshotVersion)
 	}
 	s := snapshot{events: int(r.uvarint())}
 	s.pos = eventstore.Position{Commit: r.uvarint(), Prepare: r.uvarint()}
-	s.data = r.bytes()
+	board := r.bytes()
 	if err := r.done(); err != nil {
-		return snapshot{}, fmt.Errorf("%w: board snapshot: %w", projections.ErrSnapshotCorrupt, err)
+		return snapshot{}, nil, fmt.Errorf("%w: board snapshot: %w", projections.ErrSnapshotCorrupt, err)
 	}
-	return s, nil
+	return s, board, nil
 }
 
 // directoryJSON is the directory part: every agency directory event.

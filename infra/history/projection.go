@@ -111,7 +111,7 @@ func (h *History) foldLive(env projections.Envelope, pos eventstore.Position, x 
 		return
 	}
 	h.mu.Lock()
-	x.snapshots = append(x.snapshots, snapshot{pos: pos, events: int(n), data: data})
+	x.snapshots = append(x.snapshots, snapshot{pos: pos, events: int(n), n: len(x.snapshots), blob: newSnapshotBlob(data)})
 	h.mu.Unlock()
 	x.dirtySnaps = append(x.dirtySnaps, len(x.snapshots)-1)
 }
@@ -123,7 +123,7 @@ func (h *History) resume(ctx context.Context, x *opIndex) error {
 	v := x.view()
 	h.mu.RUnlock()
 	s, ok := v.snapshotBefore(len(v.entries))
-	b, err := h.startBoard(v.id, s, ok)
+	b, err := h.startBoard(ctx, v.id, s, ok)
 	if err != nil {
 		return err
 	}
@@ -167,8 +167,10 @@ func (p *projection) Checkpoint() (projector.Checkpoint, error) {
 			hi := min(lo+h.cfg.ChunkSize, len(x.entries))
 			cp.Parts[chunkPart(op, n)] = encodeChunk(x, x.entries[lo:hi])
 		}
+		h.dropSaved(x)
 		for _, n := range x.dirtySnaps {
-			cp.Parts[snapPart(op, n)] = encodeSnapshot(x.snapshots[n])
+			s := x.snapshots[n]
+			cp.Parts[snapPart(op, n)] = encodeSnapshot(s, s.blob.bytes())
 		}
 		if x.dirtyMembers {
 			data, err := encodeMembers(x.members)
@@ -326,10 +328,11 @@ func (h *History) restoreOp(op domain.OperationID, chunks, snaps map[int][]byte)
 		if !ok {
 			return nil, fmt.Errorf("%w: snapshot %d missing", projections.ErrSnapshotCorrupt, n)
 		}
-		s, err := decodeSnapshot(data)
+		s, board, err := decodeSnapshot(data)
 		if err != nil {
 			return nil, fmt.Errorf("snapshot %d: %w", n, err)
 		}
+		s.n, s.blob = n, newSnapshotBlob(board)
 		if s.events < 1 || s.events > len(x.entries) || x.entries[s.events-1].pos != s.pos ||
 			(n > 0 && x.snapshots[n-1].events >= s.events) {
 			return nil, fmt.Errorf("%w: snapshot %d does not match the index", projections.ErrSnapshotCorrupt, n)

@@ -85,3 +85,55 @@ func TestSavedByTheRunnerRestoredByATool(t *testing.T) {
 		checkFrame(t, fr, f.envs, at)
 	}
 }
+
+// countingLoader counts the parts History loads back; with missing it
+// answers that no part is saved.
+type countingLoader struct {
+	l       history.PartLoader
+	missing bool
+	n       int
+}
+
+func (c *countingLoader) LoadPart(ctx context.Context, projection, part string) ([]byte, bool, error) {
+	c.n++
+	if c.missing {
+		return nil, false, nil
+	}
+	return c.l.LoadPart(ctx, projection, part)
+}
+
+// With a part loader, History drops its snapshots' bytes once a checkpoint
+// saved them and loads them back for a frame; a snapshot that cannot be
+// loaded only costs a fold from the start.
+func TestSnapshotsDroppedOnceSavedAndLoadedBack(t *testing.T) {
+	f := newFixture(t).running()
+	f.add(registered(agC))
+	f.generate(9, 150)
+	cfg := history.Config{SnapshotEvery: 20, ChunkSize: 16}
+	path := filepath.Join(t.TempDir(), "projections.db")
+	h := f.newHistory(cfg)
+	runToHead(t, f, h, path)
+	cps, err := projector.OpenCheckpointStore(context.Background(), path, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cps.Close()
+	for _, missing := range []bool{false, true} {
+		loads := &countingLoader{l: cps, missing: missing}
+		h.SetPartLoader(loads)
+		// The runner saved every snapshot: this checkpoint drops their bytes.
+		if _, err := h.Projection().Checkpoint(); err != nil {
+			t.Fatal(err)
+		}
+		for _, at := range []int{45, 100, len(f.envs)} {
+			fr, err := h.FrameAt(context.Background(), opID, position(f.envs[at-1]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkFrame(t, fr, f.envs, at)
+		}
+		if loads.n == 0 {
+			t.Fatalf("missing=%v: no snapshot was loaded back, the bytes stayed in memory", missing)
+		}
+	}
+}

@@ -325,6 +325,22 @@ func (s *CheckpointStore) LoadCheckpoint(ctx context.Context, name string) (_ Sa
 	return saved, nil
 }
 
+// LoadPart returns one saved part of the projection name's checkpoint,
+// and false when no such part is saved. A projection whose parts are large
+// and rarely read (the history's board snapshots) keeps only their names in
+// memory and loads them with it.
+func (s *CheckpointStore) LoadPart(ctx context.Context, name, part string) ([]byte, bool, error) {
+	var data []byte
+	err := s.db.QueryRowContext(ctx, `SELECT data FROM parts WHERE projection = ? AND name = ?`, name, part).Scan(&data)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, fmt.Errorf("projector: load part %s of %s: %w", part, name, err)
+	}
+	return data, true, nil
+}
+
 // DeleteCheckpoint forgets the checkpoint of the projection name — its
 // offsets in every topic and all its parts — in one transaction, so that
 // it is rebuilt from zero. The offsets' versions keep growing: a member

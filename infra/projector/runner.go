@@ -173,6 +173,12 @@ func (r *Runner) Run(ctx context.Context) error {
 	return nil
 }
 
+// LoadPart returns one saved checkpoint part of the projection name (see
+// CheckpointStore.LoadPart).
+func (r *Runner) LoadPart(ctx context.Context, name, part string) ([]byte, bool, error) {
+	return r.checkpoints.LoadPart(ctx, name, part)
+}
+
 // Close stops Run (if running) and waits for it, then closes the
 // checkpoint file. Later calls return nil.
 func (r *Runner) Close() error {
