@@ -1,8 +1,8 @@
 package history
 
 import (
-	"sync/atomic"
 	"slices"
+	"sync/atomic"
 
 	"github.com/jointops/jointops/domain"
 	"github.com/jointops/jointops/domain/operation"
