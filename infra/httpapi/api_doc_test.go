@@ -182,37 +182,13 @@ func TestAPIDocExamples(t *testing.T) {
 	for name, p := range d.principals {
 		tokens["$"+name] = e.token(t, p.agency, p.subject, p.role)
 	}
-	var updated []string
-	last := 0
+	answers := docAnswers{lines: d.lines, update: *updateDoc, headers: true}
 	var flags docFlagRaiser
 	for _, ex := range d.examples {
 		flags.before(t, e, ex.heading)
-		got := runDocRequest(t, e, ex, tokens)
-		if *updateDoc {
-			updated = append(updated, d.lines[last:ex.responseFirst]...)
-			updated = append(updated, got.docLines()...)
-			last = ex.responseEnd
-			continue
-		}
-		want := parseDocResponse(t, ex)
-		if got.status != want.status {
-			t.Fatalf("%s: %s answered %d, the doc says %d:\n%s", ex.where, ex.request[0], got.status, want.status, got.body)
-		}
-		for k, v := range want.header {
-			if g := got.header.Get(k); g != v[0] {
-				t.Errorf("%s: %s: header %s = %q, the doc says %q", ex.where, ex.request[0], k, g, v[0])
-			}
-		}
-		if !jsonEqual(t, got.body, want.body) {
-			t.Errorf("%s: %s answered\n%s\nthe doc says\n%s", ex.where, ex.request[0], got.body, want.body)
-		}
+		answers.check(t, ex, runDocRequest(t, e, ex, tokens))
 	}
-	if *updateDoc {
-		updated = append(updated, d.lines[last:]...)
-		if err := os.WriteFile(docPath, []byte(strings.Join(updated, "\n")), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	answers.finish(t)
 }
 
 // runDocRequest sends an example's request, its $TOKEN references replaced.

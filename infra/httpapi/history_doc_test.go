@@ -2,8 +2,6 @@ package httpapi
 
 import (
 	"flag"
-	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -25,71 +23,10 @@ const fenceHistoryHTTP = "```http history"
 // historyDocHeading is how the history section names its routes.
 const historyDocHeading = "### History: `"
 
-// historyDoc is the history examples of docs/API.md and the routes their
-// section documents.
-type historyDoc struct {
-	lines    []string
-	routes   []string
-	examples []docExample
-}
-
-func readHistoryDoc(t *testing.T) historyDoc {
-	t.Helper()
-	raw, err := os.ReadFile(docPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := historyDoc{lines: strings.Split(string(raw), "\n")}
-	heading := ""
-	var pending []string
-	pendingAt := ""
-	for i := 0; i < len(d.lines); i++ {
-		line := d.lines[i]
-		if rest, ok := strings.CutPrefix(line, historyDocHeading); ok {
-			heading = strings.TrimSuffix(rest, "`")
-			d.routes = append(d.routes, heading)
-			continue
-		}
-		if strings.HasPrefix(line, "### ") {
-			heading = ""
-		}
-		if line != fenceHistoryHTTP {
-			continue
-		}
-		start, end := i+1, i+1
-		for end < len(d.lines) && d.lines[end] != "```" {
-			end++
-		}
-		if end == len(d.lines) {
-			t.Fatalf("%s:%d: unterminated block", docPath, i+1)
-		}
-		block, where := d.lines[start:end], fmt.Sprintf("%s:%d", docPath, i+1)
-		switch {
-		case len(block) > 0 && strings.HasPrefix(block[0], "HTTP/1.1 "):
-			if pending == nil {
-				t.Fatalf("%s: a response without a request", where)
-			}
-			d.examples = append(d.examples, docExample{request: pending, responseFirst: start, responseEnd: end,
-				response: block, heading: heading, where: pendingAt})
-			pending = nil
-		default:
-			if pending != nil {
-				t.Fatalf("%s: a request without a response", pendingAt)
-			}
-			pending, pendingAt = block, where
-		}
-		i = end
-	}
-	if pending != nil {
-		t.Fatalf("%s: a request without a response", pendingAt)
-	}
-	return d
-}
-
 // TestHistoryDocCoversEveryHistoryRoute: every history route has one
 // section with an example of itself, and every history section is a route.
 func TestHistoryDocCoversEveryHistoryRoute(t *testing.T) {
-	d := readHistoryDoc(t)
+	d := readDocSection(t, fenceHistoryHTTP, historyDocHeading)
 	var registered []string
 	for _, rt := range (&api{cfg: Config{History: (*history.History)(nil)}}).historyRoutes() {
 		registered = append(registered, rt.method+" "+rt.pattern)
@@ -134,7 +71,7 @@ func patternOf(path string) string {
 // the history of the log the document's other examples build.
 func TestHistoryDocExamples(t *testing.T) {
 	api := readAPIDoc(t)
-	d := readHistoryDoc(t)
+	d := readDocSection(t, fenceHistoryHTTP, historyDocHeading)
 	if len(d.examples) == 0 {
 		t.Fatal("docs/API.md has no history examples")
 	}
@@ -148,8 +85,8 @@ func TestHistoryDocExamples(t *testing.T) {
 	// reads (they are checked by TestAPIDocExamples); the sections after
 	// it do not change it.
 	before := api.examples
-	var updated []string
-	last, served := 0, 0
+	answers := docAnswers{lines: d.lines, update: *updateHistoryDoc}
+	served := 0
 	for _, ex := range d.examples {
 		for len(before) > 0 && before[0].responseFirst < ex.responseFirst {
 			runDocRequest(t, e.env, before[0], tokens)
@@ -162,26 +99,9 @@ func TestHistoryDocExamples(t *testing.T) {
 		if got.status == 200 {
 			served++
 		}
-		if *updateHistoryDoc {
-			updated = append(updated, d.lines[last:ex.responseFirst]...)
-			updated = append(updated, got.docLines()...)
-			last = ex.responseEnd
-			continue
-		}
-		want := parseDocResponse(t, ex)
-		if got.status != want.status {
-			t.Fatalf("%s: %s answered %d, the doc says %d:\n%s", ex.where, ex.request[0], got.status, want.status, got.body)
-		}
-		if !jsonEqual(t, got.body, want.body) {
-			t.Errorf("%s: %s answered\n%s\nthe doc says\n%s", ex.where, ex.request[0], got.body, want.body)
-		}
+		answers.check(t, ex, got)
 	}
-	if *updateHistoryDoc {
-		updated = append(updated, d.lines[last:]...)
-		if err := os.WriteFile(docPath, []byte(strings.Join(updated, "\n")), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	answers.finish(t)
 	if n := e.recorder.count(); n != served {
 		t.Errorf("%d history reads recorded for %d served", n, served)
 	}
