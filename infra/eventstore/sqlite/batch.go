@@ -1,12 +1,11 @@
 package sqlite
 
 import (
-	"time"
-
 	"context"
 	"fmt"
 	"log/slog"
 	"runtime"
+	"time"
 
 	"github.com/jointops/jointops/infra/eventstore"
 )

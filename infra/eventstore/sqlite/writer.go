@@ -1,13 +1,12 @@
 package sqlite
 
 import (
-	"time"
-
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
