@@ -130,6 +130,8 @@ func decodeValue(c wireChange) (any, error) {
 			return decodeAs[board.TrackPoint](c.Value)
 		case board.CollSignificant:
 			return decodeAs[board.Entry](c.Value)
+		case board.CollFlags:
+			return decodeAs[board.Flag](c.Value)
 		}
 	case board.OpDelete:
 		return nil, nil

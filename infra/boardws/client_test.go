@@ -32,6 +32,7 @@ const deltaJSON = `{"type":"delta","position":"42/42","at":"2026-11-28T10:00:00Z
 {"op":"put","collection":"reports","key":"90000000-0000-4000-8000-000000000002","value":{"report_id":"90000000-0000-4000-8000-000000000002","unit_id":"2a000000-0000-4000-8000-000000000007","type":"observation","occurred_at":"2026-11-28T09:59:00Z","recorded_at":"2026-11-28T10:00:00Z","marking":{"originator":"22222222-2222-4222-8222-222222222222","tlp":"AMBER","evaluation":"B2"},"body":{"text":"two vehicles"}}},
 {"op":"put","collection":"track","key":"90000000-0000-4000-8000-000000000001","value":{"report_id":"90000000-0000-4000-8000-000000000001","unit_id":"2a000000-0000-4000-8000-000000000007","occurred_at":"2026-11-28T09:59:00Z","recorded_at":"2026-11-28T10:00:00Z","point":{"lat":47.75,"lon":13.05},"source":"gps","marking":{"originator":"22222222-2222-4222-8222-222222222222","tlp":"AMBER","evaluation":"B2"}}},
 {"op":"put","collection":"significant","key":"90000000-0000-4000-8000-000000000002","value":{"key":"90000000-0000-4000-8000-000000000002","type":"observation","occurred_at":"2026-11-28T09:59:00Z","recorded_at":"2026-11-28T10:00:00Z","summary":"Observation"}},
+{"op":"put","collection":"flags","key":"fl-1","value":{"id":"fl-1","rule":"operation.outside_area","severity":"medium","unit_id":"2a000000-0000-4000-8000-000000000007","agency":"22222222-2222-4222-8222-222222222222","evidence":[{"report_id":"90000000-0000-4000-8000-000000000002"}],"explanation":"Outside the area","language":"en","occurred_at":"2026-11-28T09:59:00Z","recorded_at":"2026-11-28T10:00:00Z","state":"open"}},
 {"op":"delete","collection":"tasks","key":"7a000000-0000-4000-8000-000000000002"},
 {"op":"put","collection":"compliance_flags","key":"f1","value":{"rule":"from a newer server"}}
 ]}`
@@ -48,7 +49,7 @@ func TestDecodeMessageTypesEveryChange(t *testing.T) {
 		domain.OperationID{}, operation.Status(""), "", domain.AgencyID{}, 0, []domain.StateCode(nil),
 		[]domain.LegalRef(nil), geo.Polygon{}, domain.Period{},
 		board.Participant{}, board.OperationalPeriod{}, board.OrgUnit{}, board.Position{}, board.Unit{},
-		board.Task{}, board.Report{}, board.TrackPoint{}, board.Entry{}, nil, json.RawMessage(nil),
+		board.Task{}, board.Report{}, board.TrackPoint{}, board.Entry{}, board.Flag{}, nil, json.RawMessage(nil),
 	}
 	if len(m.Delta.Changes) != len(want) {
 		t.Fatalf("%d changes, want %d", len(m.Delta.Changes), len(want))
