@@ -101,10 +101,10 @@ type historyRead struct {
 	purpose  string
 }
 
-// authorizeHistory parses and checks the common parameters and records
-// the read; probs collects the route's own parameter problems, reported
-// together with the common ones.
-func (a *api) authorizeHistory(r *http.Request, p commands.Principal, what string, probs *domain.Problems) (historyRead, error) {
+// parseHistoryRead reads the parameters every history read takes: the
+// operation, the agency viewed as (the caller's own by default) and the
+// purpose, adding their problems to probs.
+func parseHistoryRead(r *http.Request, p commands.Principal, probs *domain.Problems) historyRead {
 	q := r.URL.Query()
 	in := historyRead{op: pathID[domain.OperationID](r, probs, "operation"), asAgency: p.Agency}
 	if s := q.Get("as_agency"); s != "" {
@@ -117,25 +117,47 @@ func (a *api) authorizeHistory(r *http.Request, p commands.Principal, what strin
 	case n > maxPurpose:
 		probs.Addf("purpose", "at most %d characters", maxPurpose)
 	}
-	if err := probs.Err(); err != nil {
-		return historyRead{}, err
-	}
+	return in
+}
+
+// mayReadHistory is the rule of every history read (boards as of, the
+// timeline, replays): investigators, admins and commanders of an agency
+// that took part; as another agency (that took part) only an admin; an
+// operation the caller's agency did not take part in is 404, as one that
+// does not exist.
+func (a *api) mayReadHistory(p commands.Principal, in historyRead) error {
 	if !slices.Contains([]commands.Role{commands.RoleInvestigator, commands.RoleAdmin, commands.RoleCommander}, p.Role) {
-		return historyRead{}, domain.Forbid(codeHistoryRole, "role %s may not read history (investigators, admins and commanders may)", p.Role)
+		return domain.Forbid(codeHistoryRole, "role %s may not read history (investigators, admins and commanders may)", p.Role)
 	}
 	if ok, err := a.cfg.History.TookPart(in.op, p.Agency); err != nil || !ok {
 		if err != nil && !errors.Is(err, history.ErrUnknownOperation) {
-			return historyRead{}, err
+			return err
 		}
-		return historyRead{}, historyNotFound(in.op)
+		return historyNotFound(in.op)
 	}
-	if in.asAgency != p.Agency {
-		if p.Role != commands.RoleAdmin {
-			return historyRead{}, domain.Forbid(codeHistoryAsAgency, "only an admin may read history as another agency")
-		}
-		if ok, err := a.cfg.History.TookPart(in.op, in.asAgency); err != nil || !ok {
-			return historyRead{}, domain.Forbid(codeHistoryAsAgency, "agency %s did not take part in operation %s", in.asAgency, in.op)
-		}
+	if in.asAgency == p.Agency {
+		return nil
+	}
+	if p.Role != commands.RoleAdmin {
+		return domain.Forbid(codeHistoryAsAgency, "only an admin may read history as another agency")
+	}
+	if ok, err := a.cfg.History.TookPart(in.op, in.asAgency); err != nil || !ok {
+		return domain.Forbid(codeHistoryAsAgency, "agency %s did not take part in operation %s", in.asAgency, in.op)
+	}
+	return nil
+}
+
+// authorizeHistory parses and checks the common parameters and records
+// the read; probs collects the route's own parameter problems, reported
+// together with the common ones.
+func (a *api) authorizeHistory(r *http.Request, p commands.Principal, what string, probs *domain.Problems) (historyRead, error) {
+	q := r.URL.Query()
+	in := parseHistoryRead(r, p, probs)
+	if err := probs.Err(); err != nil {
+		return historyRead{}, err
+	}
+	if err := a.mayReadHistory(p, in); err != nil {
+		return historyRead{}, err
 	}
 	// The read's arguments as given, in name order, at most maxParameters
 	// with the agency viewed as.

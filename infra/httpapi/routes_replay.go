@@ -2,17 +2,13 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jointops/jointops/commands"
 	"github.com/jointops/jointops/domain"
 	"github.com/jointops/jointops/infra/eventstore"
-	"github.com/jointops/jointops/infra/history"
 	"github.com/jointops/jointops/infra/replayws"
 )
 
@@ -43,18 +39,8 @@ func (a *api) replayRoutes() []route {
 func (a *api) replay(w http.ResponseWriter, r *http.Request, p commands.Principal) error {
 	var probs domain.Problems
 	q := r.URL.Query()
-	op := pathID[domain.OperationID](r, &probs, "operation")
-	asAgency := p.Agency
-	if s := q.Get("as_agency"); s != "" {
-		asAgency = requireID[domain.AgencyID](&probs, "as_agency", s)
-	}
-	purpose := strings.TrimSpace(q.Get("purpose"))
-	switch n := utf8.RuneCountInString(purpose); {
-	case n == 0:
-		probs.Add("purpose", "required: say why the history is read")
-	case n > maxPurpose:
-		probs.Addf("purpose", "at most %d characters", maxPurpose)
-	}
+	in := parseHistoryRead(r, p, &probs)
+	op, asAgency, purpose := in.op, in.asAgency, in.purpose
 	from := parseReplayFrom(q.Get("from"), q.Get("from_time"), &probs)
 	speed := replayws.MinSpeed
 	if s := q.Get("speed"); s != "" {
@@ -67,7 +53,7 @@ func (a *api) replay(w http.ResponseWriter, r *http.Request, p commands.Principa
 	if err := probs.Err(); err != nil {
 		return err
 	}
-	if err := a.mayReplay(p, op, asAgency); err != nil {
+	if err := a.mayReadHistory(p, in); err != nil {
 		return err
 	}
 	params := map[string]string{}
@@ -87,32 +73,6 @@ func (a *api) replay(w http.ResponseWriter, r *http.Request, p commands.Principa
 	err := a.cfg.Replay.Serve(hijackable(w), r, replayws.Request{Operation: op, Agency: asAgency, From: from, Speed: speed, Record: record})
 	if err != nil {
 		return historyError(op, err)
-	}
-	return nil
-}
-
-// mayReplay applies the rule of the history reads: investigators, admins
-// and commanders of an agency that took part; as another agency (that
-// took part) only an admin; an operation the caller's agency did not take
-// part in is 404, as one that does not exist.
-func (a *api) mayReplay(p commands.Principal, op domain.OperationID, asAgency domain.AgencyID) error {
-	if !slices.Contains([]commands.Role{commands.RoleInvestigator, commands.RoleAdmin, commands.RoleCommander}, p.Role) {
-		return domain.Forbid(codeHistoryRole, "role %s may not read history (investigators, admins and commanders may)", p.Role)
-	}
-	if ok, err := a.cfg.History.TookPart(op, p.Agency); err != nil || !ok {
-		if err != nil && !errors.Is(err, history.ErrUnknownOperation) {
-			return err
-		}
-		return historyNotFound(op)
-	}
-	if asAgency == p.Agency {
-		return nil
-	}
-	if p.Role != commands.RoleAdmin {
-		return domain.Forbid(codeHistoryAsAgency, "only an admin may read history as another agency")
-	}
-	if ok, err := a.cfg.History.TookPart(op, asAgency); err != nil || !ok {
-		return domain.Forbid(codeHistoryAsAgency, "agency %s did not take part in operation %s", asAgency, op)
 	}
 	return nil
 }
