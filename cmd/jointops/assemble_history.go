@@ -52,11 +52,22 @@ func (r commandsHistoryRecorder) RecordHistoryRead(ctx context.Context, p app.Pr
 // openHistoryRecorder opens what records a replay: the command handlers
 // over the store and their files, released by close.
 func openHistoryRecorder(ctx context.Context, cfg config.Config, store eventstore.Store, codec *eventlog.Codec, log *slog.Logger) (httpapi.HistoryRecorder, func() error, error) {
+	h, closeCommands, err := openOfflineCommands(ctx, cfg, store, codec, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	return commandsHistoryRecorder{handlers: h}, closeCommands, nil
+}
+
+// openOfflineCommands opens the command handlers over store and their
+// files for an offline tool (replay, export), which records its history
+// access through them as the server would; close releases them.
+func openOfflineCommands(ctx context.Context, cfg config.Config, store eventstore.Store, codec *eventlog.Codec, log *slog.Logger) (*app.Handlers, func() error, error) {
 	sys := &system{}
 	h, err := newCommands(ctx, cfg, store, codec, log, sys)
 	if err != nil {
 		sys.close()
 		return nil, nil, err
 	}
-	return commandsHistoryRecorder{handlers: h}, func() error { sys.close(); return nil }, nil
+	return h, func() error { sys.close(); return nil }, nil
 }

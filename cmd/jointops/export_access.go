@@ -16,13 +16,11 @@ import (
 // handlers and their files.
 func commandsRecorder(ctx context.Context, cfg config.Config, store eventstore.Store, codec *eventlog.Codec,
 	log *slog.Logger, p app.Principal) (evidence.AccessRecorder, func() error, error) {
-	sys := &system{}
-	h, err := newCommands(ctx, cfg, store, codec, log, sys)
+	h, closeCommands, err := openOfflineCommands(ctx, cfg, store, codec, log)
 	if err != nil {
-		sys.close()
 		return nil, nil, err
 	}
-	return handlersRecorder{h: h, p: p}, func() error { sys.close(); return nil }, nil
+	return handlersRecorder{h: h, p: p}, closeCommands, nil
 }
 
 // handlersRecorder records an export as a history access of kind export.
