@@ -54,20 +54,40 @@ type deltaMessage struct {
 	Changes  []board.Change `json:"changes"`
 }
 
-// snapshotFrame encodes a snapshot of operation op at position.
-func snapshotFrame(op domain.OperationID, position string, v *board.View) (*Frame, error) {
+// EncodeSnapshot is the JSON message of a snapshot of operation op's board
+// v at position — of live boards and of replays alike, so one client shows
+// both.
+func EncodeSnapshot(op domain.OperationID, position string, v *board.View) ([]byte, error) {
 	data, err := json.Marshal(snapshotMessage{Type: KindSnapshot, Operation: op, Position: position, Board: v})
 	if err != nil {
 		return nil, fmt.Errorf("encode snapshot at %s: %w", position, err)
+	}
+	return data, nil
+}
+
+// EncodeDelta is the JSON message of one view's delta (see EncodeSnapshot).
+func EncodeDelta(d *board.AgencyDelta) ([]byte, error) {
+	data, err := json.Marshal(deltaMessage{Type: KindDelta, Position: d.Position, At: d.At, Changes: d.Changes})
+	if err != nil {
+		return nil, fmt.Errorf("encode delta at %s: %w", d.Position, err)
+	}
+	return data, nil
+}
+
+// snapshotFrame encodes a snapshot of operation op at position.
+func snapshotFrame(op domain.OperationID, position string, v *board.View) (*Frame, error) {
+	data, err := EncodeSnapshot(op, position, v)
+	if err != nil {
+		return nil, err
 	}
 	return prepare(&Frame{Kind: KindSnapshot, Position: position, Data: data, View: v})
 }
 
 // deltaFrame encodes one view's delta.
 func deltaFrame(d *board.AgencyDelta) (*Frame, error) {
-	data, err := json.Marshal(deltaMessage{Type: KindDelta, Position: d.Position, At: d.At, Changes: d.Changes})
+	data, err := EncodeDelta(d)
 	if err != nil {
-		return nil, fmt.Errorf("encode delta at %s: %w", d.Position, err)
+		return nil, err
 	}
 	return prepare(&Frame{Kind: KindDelta, Position: d.Position, Data: data, Delta: d})
 }

@@ -8,10 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jointops/jointops/domain"
-	"github.com/jointops/jointops/infra/boardws"
 	"github.com/jointops/jointops/infra/eventstore"
-	"github.com/jointops/jointops/projections/board"
 )
 
 // Message types the replay adds to the boards' protocol (whose snapshot
@@ -196,38 +193,6 @@ type ErrorMessage struct {
 	Type   string `json:"type"`
 	Code   string `json:"code"`
 	Detail string `json:"detail"`
-}
-
-// snapshotMessage and deltaMessage are the live boards' JSON
-// (infra/boards), byte for byte.
-type snapshotMessage struct {
-	Type      string             `json:"type"`
-	Operation domain.OperationID `json:"operation_id"`
-	Position  string             `json:"position"`
-	Board     *board.View        `json:"board"`
-}
-
-type deltaMessage struct {
-	Type     string         `json:"type"`
-	Position string         `json:"position"`
-	At       time.Time      `json:"at"`
-	Changes  []board.Change `json:"changes"`
-}
-
-func encodeSnapshot(op domain.OperationID, position string, v *board.View) ([]byte, error) {
-	data, err := json.Marshal(snapshotMessage{Type: boardws.TypeSnapshot, Operation: op, Position: position, Board: v})
-	if err != nil {
-		return nil, fmt.Errorf("encode snapshot at %s: %w", position, err)
-	}
-	return data, nil
-}
-
-func encodeDelta(d *board.AgencyDelta) ([]byte, error) {
-	data, err := json.Marshal(deltaMessage{Type: boardws.TypeDelta, Position: d.Position, At: d.At, Changes: d.Changes})
-	if err != nil {
-		return nil, fmt.Errorf("encode delta at %s: %w", d.Position, err)
-	}
-	return data, nil
 }
 
 // sendJSON encodes and queues one message of the replay's own types.

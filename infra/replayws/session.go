@@ -7,6 +7,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/jointops/jointops/infra/boards"
 	"github.com/jointops/jointops/infra/eventstore"
 	"github.com/jointops/jointops/infra/history"
 	"github.com/jointops/jointops/projections"
@@ -308,7 +309,7 @@ func (s *session) advance(env projections.Envelope) (bool, error) {
 	if ad == nil {
 		return false, nil
 	}
-	data, err := encodeDelta(ad)
+	data, err := boards.EncodeDelta(ad)
 	if err != nil {
 		return false, err
 	}
@@ -418,7 +419,7 @@ func (s *session) snapshot() bool {
 	if p := s.frame.Position(); p != (eventstore.Position{}) {
 		pos = p.String()
 	}
-	data, err := encodeSnapshot(s.req.Operation, pos, &v)
+	data, err := boards.EncodeSnapshot(s.req.Operation, pos, &v)
 	if err != nil {
 		s.fail(err)
 		return false
