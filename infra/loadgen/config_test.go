@@ -210,6 +210,8 @@ process_resident_memory_bytes 1.5e+08
 go_memstats_heap_alloc_bytes 4.2e+07
 # TYPE go_memstats_next_gc_bytes gauge
 go_memstats_next_gc_bytes 6e+07
+# TYPE go_gc_heap_live_bytes gauge
+go_gc_heap_live_bytes 2.9e+07
 # TYPE go_goroutines gauge
 go_goroutines 1042
 # TYPE jointops_boards_connected gauge
@@ -226,7 +228,7 @@ jointops_subscriber_lag_events{group="compliance"} 19
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.CPUSeconds != 12.5 || s.RSSBytes != 1.5e8 || s.HeapBytes != 4.2e7 || s.HeapGoalBytes != 6e7 || s.Goroutines != 1042 ||
+	if s.CPUSeconds != 12.5 || s.RSSBytes != 1.5e8 || s.HeapBytes != 4.2e7 || s.HeapGoalBytes != 6e7 || s.HeapLiveBytes != 2.9e7 || s.Goroutines != 1042 ||
 		s.BoardsConnected != 1000 || s.BoardDisconnects["slow"] != 3 || s.BoardDisconnects["going_away"] != 2 ||
 		s.MaxSubscriberLag != 19 {
 		t.Fatalf("sample %+v", s)

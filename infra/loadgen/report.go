@@ -119,6 +119,9 @@ type Server struct {
 	// Samples are the server's numbers every Config.SampleEvery during the
 	// load.
 	Samples []TimedSample `json:"samples,omitempty"`
+	// HeapGrowth is the live heap's trend over the second half of the
+	// samples; nil with too few of them (see Config.SampleEvery).
+	HeapGrowth *Growth `json:"heap_growth,omitempty"`
 	// Embedded: the server ran in the load generator's process, so CPU and
 	// memory include the load generator's.
 	Embedded bool `json:"embedded"`
@@ -194,15 +197,20 @@ func (r *Report) WriteText(w io.Writer) error {
 		embedded = " (embedded: includes the load generator)"
 	}
 	fmt.Fprintf(&b, "server     CPU %.1f s (%.2f cores)%s; slow cuts %.0f\n", sv.CPUSeconds, sv.CPUCores, embedded, sv.SlowDisconnects)
-	fmt.Fprintf(&b, "           before → after: RSS %s → %s; heap %s → %s; heap goal %s → %s; goroutines %.0f → %.0f\n",
-		mb(sv.Before.RSSBytes), mb(sv.After.RSSBytes), mb(sv.Before.HeapBytes), mb(sv.After.HeapBytes),
+	fmt.Fprintf(&b, "           before → after: RSS %s → %s; heap live %s → %s; heap in use %s → %s; heap goal %s → %s; goroutines %.0f → %.0f\n",
+		mb(sv.Before.RSSBytes), mb(sv.After.RSSBytes), mb(sv.Before.HeapLiveBytes), mb(sv.After.HeapLiveBytes),
+		mb(sv.Before.HeapBytes), mb(sv.After.HeapBytes),
 		mb(sv.Before.HeapGoalBytes), mb(sv.After.HeapGoalBytes), sv.Before.Goroutines, sv.After.Goroutines)
 	if len(sv.Samples) > 0 {
-		var goals []string
+		var live []string
 		for _, s := range sv.Samples {
-			goals = append(goals, fmt.Sprintf("%.0fs %s", s.At.Seconds(), mb(s.HeapGoalBytes)))
+			live = append(live, fmt.Sprintf("%.0fs %s", s.At.Seconds(), mb(s.HeapLiveBytes)))
 		}
-		fmt.Fprintf(&b, "           heap goal during the load: %s\n", strings.Join(goals, ", "))
+		fmt.Fprintf(&b, "           heap live during the load: %s\n", strings.Join(live, ", "))
+	}
+	if g := sv.HeapGrowth; g != nil {
+		fmt.Fprintf(&b, "           heap live over the second half: %s → %s, %.1f B per event appended (%d samples)\n",
+			mb(g.FromBytes), mb(g.ToBytes), g.BytesPerEvent, g.Samples)
 	}
 	if a := r.Baseline.Append; a != nil {
 		fmt.Fprintf(&b, "baseline   bare appends: %.0f/s from %d writers (%d B events), latency %s\n", a.PerSec, a.Workers, a.EventBytes, a.Latency)

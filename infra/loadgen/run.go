@@ -125,6 +125,9 @@ func (r *runner) run(ctx context.Context) (*Report, error) {
 	rep.Server = Server{Before: before, After: after, Samples: r.samples, CPUSeconds: after.CPUSeconds - before.CPUSeconds,
 		SlowDisconnects: after.BoardDisconnects["slow"] - before.BoardDisconnects["slow"]}
 	rep.Server.CPUCores = rep.Server.CPUSeconds / afterAt.Sub(beforeAt).Seconds()
+	if g, ok := heapGrowth(r.samples); ok {
+		rep.Server.HeapGrowth = &g
+	}
 
 	if !cfg.SkipBaselines && ctx.Err() == nil {
 		if err := r.baselines(ctx, rep, loadEnd.Sub(loadStart)); err != nil {

@@ -23,6 +23,10 @@ type ServerSample struct {
 	RSSBytes      float64 `json:"rss_bytes"`
 	HeapBytes     float64 `json:"heap_bytes"`
 	HeapGoalBytes float64 `json:"heap_goal_bytes"`
+	// HeapLiveBytes is the heap marked live by the last collection: what
+	// the server keeps, without the garbage not yet collected. Its trend
+	// over a long run is the test of unbounded growth.
+	HeapLiveBytes float64 `json:"heap_live_bytes"`
 	Goroutines    float64 `json:"goroutines"`
 	// AppendedEvents counts the events appended to the log so far.
 	AppendedEvents float64 `json:"appended_events"`
@@ -58,6 +62,7 @@ func parseMetrics(text []byte) (ServerSample, error) {
 		RSSBytes:         sum(fams["process_resident_memory_bytes"]),
 		HeapBytes:        sum(fams["go_memstats_heap_alloc_bytes"]),
 		HeapGoalBytes:    sum(fams["go_memstats_next_gc_bytes"]),
+		HeapLiveBytes:    sum(fams["go_gc_heap_live_bytes"]),
 		Goroutines:       sum(fams["go_goroutines"]),
 		AppendedEvents:   sum(fams["jointops_appended_events_total"]),
 		BoardsConnected:  sum(fams["jointops_boards_connected"]),

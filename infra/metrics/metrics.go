@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"net/http"
+	"regexp"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -56,7 +57,11 @@ func New() *Metrics {
 		}, []string{"reason"}),
 	}
 	m.reg.MustRegister(
-		collectors.NewGoCollector(),
+		// The live heap after the last collection (go_gc_heap_live_bytes)
+		// is the honest measure of growth: the heap in use includes garbage
+		// not yet collected.
+		collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(
+			collectors.GoRuntimeMetricsRule{Matcher: regexp.MustCompile(`^/gc/heap/live:bytes$`)})),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.appends, m.appendedEvents, m.appendLatency, m.commands, m.commandLatency, m.boardDrops,
 	)

@@ -53,6 +53,7 @@ func TestInstrumentedStoreCountsAppendsByResult(t *testing.T) {
 		`jointops_appended_events_total 2`,
 		`jointops_append_duration_seconds_count 2`,
 		`go_goroutines`,
+		`go_gc_heap_live_bytes`,
 		`process_resident_memory_bytes`,
 	} {
 		if !strings.Contains(text, want) {
