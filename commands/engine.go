@@ -88,6 +88,7 @@ func run[A domain.Aggregate](ctx context.Context, h *Handlers, c command[A]) (Ac
 			h.cache.drop(c.stream)
 		} else {
 			a.Commit()
+			h.cache.reweigh(c.stream, a) // it grew by the changes
 			h.current(a)
 			h.snapshotLater(ctx, c.stream, a)
 		}

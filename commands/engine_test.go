@@ -2,6 +2,7 @@ package commands
 
 import (
 	"errors"
+	"math"
 	"testing"
 
 	"github.com/google/uuid"
@@ -76,7 +77,7 @@ type fakeAggregate struct {
 func (f *fakeAggregate) Replay(domain.Event) { f.Replayed() }
 
 func TestAggregateCacheEvictsLeastRecentlyUsed(t *testing.T) {
-	c := newAggregateCache(2)
+	c := newAggregateCache(2, math.MaxInt)
 	get := func(stream string) domain.Aggregate { a, _ := c.get(stream); return a }
 	a, b, d := &fakeAggregate{}, &fakeAggregate{}, &fakeAggregate{}
 	c.put("a", a, 0)
@@ -95,7 +96,7 @@ func TestAggregateCacheEvictsLeastRecentlyUsed(t *testing.T) {
 }
 
 func TestAggregateCacheClaimsEachSnapshotOnce(t *testing.T) {
-	c := newAggregateCache(2)
+	c := newAggregateCache(2, math.MaxInt)
 	a := &fakeAggregate{}
 	c.put("a", a, 2)
 	for range 5 {

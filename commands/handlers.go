@@ -23,6 +23,13 @@ type Config struct {
 	Attempts int
 	// CacheSize bounds the aggregates kept warm between commands. Default 4096.
 	CacheSize int
+	// CacheWeight bounds the total weight of the aggregates kept warm (see
+	// Weigher): a field log weighs its number of entries, 40 to 70 bytes of
+	// memory each, any other aggregate 1. The least recently used
+	// aggregates are evicted while the total is above it, and loaded again
+	// (from their latest snapshot and the events after it) by their next
+	// command. Default 2,097,152 (1<<21): 85 to 140 MB of field logs.
+	CacheWeight int
 	// MemoSize bounds the outcomes of recent commands kept in memory in
 	// front of Outcomes. Default 65,536.
 	MemoSize int
@@ -54,6 +61,9 @@ func (c *Config) setDefaults() {
 	if c.CacheSize == 0 {
 		c.CacheSize = 4096
 	}
+	if c.CacheWeight == 0 {
+		c.CacheWeight = 1 << 21
+	}
 	if c.MemoSize == 0 {
 		c.MemoSize = 1 << 16
 	}
@@ -82,6 +92,9 @@ func (c Config) Validate() error {
 	}
 	if c.CacheSize < 1 {
 		errs = append(errs, fmt.Errorf("commands: cache size %d, want ≥ 1", c.CacheSize))
+	}
+	if c.CacheWeight < 1 {
+		errs = append(errs, fmt.Errorf("commands: cache weight %d, want ≥ 1", c.CacheWeight))
 	}
 	if c.MemoSize < 1 {
 		errs = append(errs, fmt.Errorf("commands: memo size %d, want ≥ 1", c.MemoSize))
@@ -120,7 +133,7 @@ func New(cfg Config) (*Handlers, error) {
 	}
 	h := &Handlers{
 		cfg:     cfg,
-		cache:   newAggregateCache(cfg.CacheSize),
+		cache:   newAggregateCache(cfg.CacheSize, cfg.CacheWeight),
 		memo:    newMemo(cfg.MemoSize),
 		access:  newAccessCache(cfg.CacheSize),
 		records: newBackground(maxPendingRecords),

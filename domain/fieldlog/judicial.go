@@ -73,20 +73,20 @@ func (l *Log) PermitJudicialUse(m domain.Meta, id, report domain.ReportID, caseR
 	if err := l.checkNew(id); err != nil {
 		return err
 	}
-	t := l.entries[report]
+	t, ok := l.entries[report]
 	switch {
-	case t == nil:
+	case !ok:
 		return domain.Missing(CodeReportUnknown, "no report %s in the log of unit %s", report, l.unit)
 	case !t.isReport():
-		return domain.Reject(CodeNotAReport, "%s is a %s, not a report", report, t.eventType)
+		return domain.Reject(CodeNotAReport, "%s is a %s, not a report", report, t.kind)
 	}
-	mk := l.markings[t.marking]
+	mk := l.markings.all[t.marking]
 	switch {
 	case mk.Originator() != m.Actor().Agency:
 		return domain.Forbid(CodeNotOriginator, "only the originator %s may permit judicial use of report %s", mk.Originator(), report)
 	case !mk.Has(marking.H1):
 		return domain.Reject(CodeNotJudiciallyRestricted, "report %s is not marked H1: its judicial use needs no permission", report)
-	case t.judicial:
+	case t.has(flagJudicial):
 		return domain.Reject(CodeJudicialUseAlreadyPermitted, "judicial use of report %s was already permitted", report)
 	}
 	l.raise(m, &JudicialUsePermitted{ReportID: id, OperationID: l.operation, UnitID: l.unit, Report: report,
@@ -97,15 +97,12 @@ func (l *Log) PermitJudicialUse(m domain.Meta, id, report domain.ReportID, caseR
 // applyJudicialUse folds a permission: its entry, and the mark on the
 // report it permits.
 func (l *Log) applyJudicialUse(e *JudicialUsePermitted) {
-	l.entries[e.ReportID] = &entry{eventType: e.EventType(), marking: -1}
-	if t := l.entries[e.Report]; t != nil {
-		t.judicial = true
-	}
+	l.addEntry(e.ReportID, e)
+	l.flag(e.Report, flagJudicial)
 }
 
 // JudicialUsePermitted reports whether judicial use of a report of this log
 // was permitted.
 func (l *Log) JudicialUsePermitted(id domain.ReportID) bool {
-	e := l.entries[id]
-	return e != nil && e.judicial
+	return l.entries[id].has(flagJudicial)
 }

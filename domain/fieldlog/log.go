@@ -40,19 +40,6 @@ const (
 	CodeCustodyIDReused     domain.Code = "fieldlog.custody_id_reused"
 )
 
-// entry is what the log remembers of each report, retraction and
-// relaxation: enough to check references, not the content.
-type entry struct {
-	eventType  string
-	key        string
-	marking    int // index into Log.markings; -1 for retractions and relaxations
-	superseded bool
-	retracted  bool
-	judicial   bool // judicial use permitted (JudicialUsePermitted)
-}
-
-func (e *entry) isReport() bool { return e.marking >= 0 }
-
 type activityKind uint8
 
 const (
@@ -73,18 +60,21 @@ type activity struct {
 }
 
 // Log is the field log of one unit in one operation. It is not safe for
-// concurrent use. Its state grows with the log (a few dozen bytes per
-// report); the application layer should keep a busy unit's log loaded
-// between commands and append with the expected revision it holds.
+// concurrent use. Its state grows with the log, by 40 to 70 bytes per
+// report as its map of entries fills and grows (BenchmarkLogMemory), none
+// of them pointers; the application layer should keep a busy unit's log
+// loaded between commands, within a bound on the total Weight of what it
+// keeps, and append with the expected revision it holds.
 type Log struct {
 	root      domain.Root
 	operation domain.OperationID
 	unit      domain.UnitID
 
-	entries  map[domain.ReportID]*entry
-	markings []marking.Marking // distinct markings, most reports share one
+	entries  map[domain.ReportID]entry
+	markings markingTable
+	keys     keyTable
 
-	activities    map[domain.ActivityID]*activity
+	activities    map[domain.ActivityID]activity
 	notifications map[domain.NotificationID]bool // acknowledged?
 	custody       map[domain.SubjectID]bool      // in custody?
 	custodyIDs    map[string]bool
@@ -94,8 +84,10 @@ type Log struct {
 func New(op domain.OperationID, unit domain.UnitID) *Log {
 	return &Log{
 		root: domain.NewRoot(Stream(op, unit)), operation: op, unit: unit,
-		entries:       map[domain.ReportID]*entry{},
-		activities:    map[domain.ActivityID]*activity{},
+		entries:       map[domain.ReportID]entry{},
+		markings:      newMarkingTable(),
+		keys:          newKeyTable(),
+		activities:    map[domain.ActivityID]activity{},
 		notifications: map[domain.NotificationID]bool{},
 		custody:       map[domain.SubjectID]bool{},
 		custodyIDs:    map[string]bool{},
@@ -130,15 +122,14 @@ func (l *Log) raise(m domain.Meta, p domain.Payload) {
 func (l *Log) apply(p domain.Payload) {
 	switch e := p.(type) {
 	case *ReportRetracted:
-		l.entries[e.ReportID] = &entry{eventType: e.EventType(), marking: -1}
-		if t := l.entries[e.Retracts]; t != nil {
-			t.retracted = true
-		}
+		l.addEntry(e.ReportID, e)
+		l.flag(e.Retracts, flagRetracted)
 		return
 	case *MarkingRelaxed:
-		l.entries[e.ReportID] = &entry{eventType: e.EventType(), marking: -1}
-		if t := l.entries[e.Report]; t != nil {
-			t.marking = l.markingIndex(e.To)
+		l.addEntry(e.ReportID, e)
+		if t, ok := l.entries[e.Report]; ok {
+			t.marking = l.markings.add(e.To)
+			l.entries[e.Report] = t
 		}
 		return
 	case *JudicialUsePermitted:
@@ -150,14 +141,25 @@ func (l *Log) apply(p domain.Payload) {
 		return
 	}
 	h := r.Head()
-	l.entries[h.ReportID] = &entry{eventType: r.EventType(), key: reportKey(r), marking: l.markingIndex(h.Marking)}
+	l.entries[h.ReportID] = entry{kind: kindOfPayload(r), key: l.keys.add(reportKey(r)), marking: l.markings.add(h.Marking)}
 	if !h.Corrects.IsZero() {
-		if t := l.entries[h.Corrects]; t != nil {
-			t.superseded = true
-		}
+		l.flag(h.Corrects, flagSuperseded)
 		return // a correction restates a fact; it does not happen again
 	}
 	l.applyFact(r)
+}
+
+// addEntry adds the entry of p, an event about an earlier report.
+func (l *Log) addEntry(id domain.ReportID, p domain.Payload) {
+	l.entries[id] = entry{kind: kindOfPayload(p), marking: -1}
+}
+
+// flag sets f on the entry of id, if there is one.
+func (l *Log) flag(id domain.ReportID, f entryFlags) {
+	if t, ok := l.entries[id]; ok {
+		t.flags |= f
+		l.entries[id] = t
+	}
 }
 
 // applyFact folds what an original report says about the unit's ongoing
@@ -165,13 +167,13 @@ func (l *Log) apply(p domain.Payload) {
 func (l *Log) applyFact(r Report) {
 	switch e := r.(type) {
 	case *SurveillanceStarted:
-		l.activities[e.Activity] = &activity{kind: surveillance, open: true}
+		l.activities[e.Activity] = activity{kind: surveillance, open: true}
 	case *SurveillanceHandedOver:
 		l.closeActivity(e.Activity)
 	case *SurveillanceEnded:
 		l.closeActivity(e.Activity)
 	case *PursuitStarted:
-		l.activities[e.Activity] = &activity{kind: pursuit, open: true}
+		l.activities[e.Activity] = activity{kind: pursuit, open: true}
 	case *PursuitCeased:
 		l.closeActivity(e.Activity)
 	case *HostNotified:
@@ -188,8 +190,9 @@ func (l *Log) applyFact(r Report) {
 }
 
 func (l *Log) closeActivity(id domain.ActivityID) {
-	if a := l.activities[id]; a != nil {
+	if a, ok := l.activities[id]; ok {
 		a.open = false
+		l.activities[id] = a
 	}
 }
 
@@ -201,17 +204,6 @@ func reportKey(r Report) string {
 	return ""
 }
 
-// markingIndex returns the index of m in the table of distinct markings,
-// adding it if it differs from the last one (reports of one unit mostly
-// share one marking, so this keeps the table short without a search).
-func (l *Log) markingIndex(m marking.Marking) int {
-	if n := len(l.markings); n > 0 && l.markings[n-1].Equal(m) {
-		return n - 1
-	}
-	l.markings = append(l.markings, m)
-	return len(l.markings) - 1
-}
-
 // Operation returns the operation of the log.
 func (l *Log) Operation() domain.OperationID { return l.operation }
 
@@ -221,31 +213,33 @@ func (l *Log) Unit() domain.UnitID { return l.unit }
 // Marking returns the current marking of a report (after relaxations);
 // ok is false when id is not a report of this log.
 func (l *Log) Marking(id domain.ReportID) (marking.Marking, bool) {
-	e := l.entries[id]
-	if e == nil || !e.isReport() {
+	e, ok := l.entries[id]
+	if !ok || !e.isReport() {
 		return marking.Marking{}, false
 	}
-	return l.markings[e.marking], true
+	return l.markings.all[e.marking], true
 }
 
 // Superseded reports whether a report was corrected by a later one.
 func (l *Log) Superseded(id domain.ReportID) bool {
-	e := l.entries[id]
-	return e != nil && e.superseded
+	return l.entries[id].has(flagSuperseded)
 }
 
 // Retracted reports whether a report was retracted.
 func (l *Log) Retracted(id domain.ReportID) bool {
-	e := l.entries[id]
-	return e != nil && e.retracted
+	return l.entries[id].has(flagRetracted)
 }
 
 // ActivityOpen reports whether a surveillance or pursuit of this log is
 // still running.
 func (l *Log) ActivityOpen(id domain.ActivityID) bool {
-	a := l.activities[id]
-	return a != nil && a.open
+	return l.activities[id].open
 }
+
+// Weight is the number of entries of the log (its reports, retractions,
+// relaxations and judicial-use permissions), which its memory grows with:
+// a cache of loaded logs bounds the sum of their weights.
+func (l *Log) Weight() int { return len(l.entries) }
 
 // InCustody reports whether the unit holds an apprehended person.
 func (l *Log) InCustody(id domain.SubjectID) bool { return l.custody[id] }

@@ -69,16 +69,16 @@ func (l *Log) checkNew(id domain.ReportID) error {
 // target returns the report an entry refers to, refusing what is not a
 // report of this log or may no longer be referred to, and anyone but the
 // report's originator.
-func (l *Log) target(m domain.Meta, id domain.ReportID) (*entry, error) {
-	t := l.entries[id]
+func (l *Log) target(m domain.Meta, id domain.ReportID) (entry, error) {
+	t, ok := l.entries[id]
 	switch {
-	case t == nil:
-		return nil, domain.Missing(CodeReportUnknown, "no report %s in the log of unit %s", id, l.unit)
+	case !ok:
+		return entry{}, domain.Missing(CodeReportUnknown, "no report %s in the log of unit %s", id, l.unit)
 	case !t.isReport():
-		return nil, domain.Reject(CodeNotAReport, "%s is a %s, not a report", id, t.eventType)
+		return entry{}, domain.Reject(CodeNotAReport, "%s is a %s, not a report", id, t.kind)
 	}
-	if orig := l.markings[t.marking].Originator(); orig != m.Actor().Agency {
-		return nil, domain.Forbid(CodeNotOriginator, "only the originator %s may correct, retract or relax report %s", orig, id)
+	if orig := l.markings.all[t.marking].Originator(); orig != m.Actor().Agency {
+		return entry{}, domain.Forbid(CodeNotOriginator, "only the originator %s may correct, retract or relax report %s", orig, id)
 	}
 	return t, nil
 }
@@ -88,15 +88,16 @@ func (l *Log) checkCorrection(m domain.Meta, id domain.ReportID, r Report) error
 	if err != nil {
 		return err
 	}
+	key, known := l.keys.find(reportKey(r))
 	switch {
-	case t.retracted:
+	case t.has(flagRetracted):
 		return domain.Reject(CodeReportRetracted, "report %s was retracted", id)
-	case t.superseded:
+	case t.has(flagSuperseded):
 		return domain.Reject(CodeAlreadyCorrected, "report %s was already corrected: correct the correction", id)
-	case t.eventType != r.EventType():
-		return domain.Reject(CodeCorrectionKind, "report %s is a %s; its correction must be one too, not a %s", id, t.eventType, r.EventType())
-	case t.key != reportKey(r):
-		return domain.Reject(CodeCorrectionIdentity, "a correction of report %s must be about %s, not %s", id, t.key, reportKey(r))
+	case t.kind.String() != r.EventType():
+		return domain.Reject(CodeCorrectionKind, "report %s is a %s; its correction must be one too, not a %s", id, t.kind, r.EventType())
+	case !known || t.key != key:
+		return domain.Reject(CodeCorrectionIdentity, "a correction of report %s must be about %s, not %s", id, l.keys.all[t.key], reportKey(r))
 	}
 	return nil
 }
@@ -122,7 +123,7 @@ func (l *Log) Retract(m domain.Meta, id, report domain.ReportID, reason string) 
 	if err := l.checkNew(id); err != nil {
 		return err
 	}
-	if t := l.entries[report]; t != nil && t.eventType == ReportRetractedType {
+	if t, ok := l.entries[report]; ok && t.kind.String() == ReportRetractedType {
 		return domain.Reject(CodeRetractRetraction, "%s is itself a retraction: a retraction is final", report)
 	}
 	t, err := l.target(m, report)
@@ -130,9 +131,9 @@ func (l *Log) Retract(m domain.Meta, id, report domain.ReportID, reason string) 
 		return err
 	}
 	switch {
-	case t.retracted:
+	case t.has(flagRetracted):
 		return domain.Reject(CodeReportRetracted, "report %s was already retracted", report)
-	case t.superseded:
+	case t.has(flagSuperseded):
 		return domain.Reject(CodeAlreadyCorrected, "report %s was corrected: retract the latest correction", report)
 	}
 	l.raise(m, &ReportRetracted{ReportID: id, OperationID: l.operation, UnitID: l.unit, Retracts: report, Reason: reason})
@@ -165,7 +166,7 @@ func (l *Log) RelaxMarking(m domain.Meta, id, report domain.ReportID, to marking
 	if err != nil {
 		return err
 	}
-	from := l.markings[t.marking]
+	from := l.markings.all[t.marking]
 	if err := marking.CheckRelaxation(m.Actor().Agency, from, to); err != nil {
 		return err
 	}

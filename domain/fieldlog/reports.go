@@ -141,16 +141,16 @@ func (l *Log) ReportPostAction(m domain.Meta, e Entry, b PostAction) error {
 }
 
 func (l *Log) checkNewActivity(id domain.ActivityID) error {
-	if a := l.activities[id]; a != nil {
+	if a, ok := l.activities[id]; ok {
 		return domain.Reject(CodeActivityExists, "activity %s is already a %s of this log", id, a.kind)
 	}
 	return nil
 }
 
 func (l *Log) checkOpenActivity(id domain.ActivityID, kind activityKind) error {
-	a := l.activities[id]
+	a, ok := l.activities[id]
 	switch {
-	case a == nil || a.kind != kind:
+	case !ok || a.kind != kind:
 		return domain.Missing(CodeActivityUnknown, "no %s %s in the log of unit %s", kind, id, l.unit)
 	case !a.open:
 		return domain.Reject(CodeActivityEnded, "%s %s has already ended", kind, id)
@@ -159,7 +159,7 @@ func (l *Log) checkOpenActivity(id domain.ActivityID, kind activityKind) error {
 }
 
 func (l *Log) checkOptionalActivity(id domain.ActivityID) error {
-	if !id.IsZero() && l.activities[id] == nil {
+	if _, ok := l.activities[id]; !id.IsZero() && !ok {
 		return domain.Missing(CodeActivityUnknown, "no surveillance or pursuit %s in the log of unit %s", id, l.unit)
 	}
 	return nil

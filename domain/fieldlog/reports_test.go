@@ -405,6 +405,20 @@ func TestCorrectionsAndRetractions(t *testing.T) {
 			Reject: fieldlog.CodeCorrectionIdentity,
 		},
 		{
+			Name: "a correction keeps the activity it is about, not another one of the log",
+			Given: ps(survStarted(1), func() *fieldlog.SurveillanceStarted {
+				other := survStarted(2)
+				other.Activity = dt.Activity(3)
+				return other
+			}()),
+			When: func(l *fieldlog.Log) error {
+				s := survStart
+				s.Activity = dt.Activity(3)
+				return l.StartSurveillance(now(t, crew), correction(4, 1), s)
+			},
+			Reject: fieldlog.CodeCorrectionIdentity,
+		},
+		{
 			Name:  "a correction of a start restates it: the activity is not started twice",
 			Given: ps(survStarted(1)),
 			When: func(l *fieldlog.Log) error {

@@ -2,9 +2,9 @@ package fieldlog
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"fmt"
-	"math"
 	"slices"
 
 	"github.com/google/uuid"
@@ -30,6 +30,12 @@ var _ domain.Snapshotter = (*Log)(nil)
 // in Types and its marking by its index in Markings. Entries are sorted by
 // report ID and the other lists by ID, so that equal states encode to
 // equal bytes.
+//
+// The form is that of the log before its entries were held as plain
+// values: a snapshot written by either reads in the other. One written
+// before may list a marking more than once (the log then kept a marking
+// again whenever it differed from the previous report's); restoring it
+// keeps each once.
 type snapshotState struct {
 	Operation domain.OperationID `json:"operation"`
 	Unit      domain.UnitID      `json:"unit"`
@@ -37,25 +43,19 @@ type snapshotState struct {
 	Markings  []marking.Marking  `json:"markings,omitempty"`
 	// The entries, as columns of one value per entry (the []byte columns
 	// are base64 in JSON).
-	EntryIDs      []byte              `json:"entry_ids,omitempty"`      // 16 bytes each
-	EntryTypes    []byte              `json:"entry_types,omitempty"`    // index into Types
-	EntryMarkings []byte              `json:"entry_markings,omitempty"` // uvarint of the index into Markings plus 1; 0 for none
-	EntryFlags    []byte              `json:"entry_flags,omitempty"`    // flagSuperseded | flagRetracted | flagJudicial
-	EntryKeys     []entryKey          `json:"entry_keys,omitempty"`     // the entries with a key
+	EntryIDs      []byte `json:"entry_ids,omitempty"`      // 16 bytes each
+	EntryTypes    []byte `json:"entry_types,omitempty"`    // index into Types
+	EntryMarkings []byte `json:"entry_markings,omitempty"` // uvarint of the index into Markings plus 1; 0 for none
+	EntryFlags    []byte `json:"entry_flags,omitempty"`    // the entryFlags
+	// EntryKeys are the keys of the entries that have one, in the order of
+	// the log's key table: restoring them in this order rebuilds the table
+	// as it was (a reader before that order was kept took them in any).
+	EntryKeys     []entryKey          `json:"entry_keys,omitempty"`
 	Activities    []activityState     `json:"activities,omitempty"`
 	Notifications []notificationState `json:"notifications,omitempty"`
 	Custody       []custodyState      `json:"custody,omitempty"`
 	CustodyIDs    []string            `json:"custody_ids,omitempty"`
 }
-
-// Flags of an entry in snapshotState.EntryFlags. flagJudicial was added
-// without bumping snapshotFormat: a snapshot written before it existed
-// cannot hold a judicial-use permission, so it reads the same either way.
-const (
-	flagSuperseded = 1 << iota
-	flagRetracted
-	flagJudicial
-)
 
 // entryKey is the key of the entry at index Entry.
 type entryKey struct {
@@ -84,10 +84,8 @@ func (l *Log) Snapshot() ([]byte, error) {
 	if err := l.root.CheckSnapshot(); err != nil {
 		return nil, err
 	}
-	s := snapshotState{Operation: l.operation, Unit: l.unit, Markings: l.markings}
-	if err := s.putEntries(l.entries); err != nil {
-		return nil, err
-	}
+	s := snapshotState{Operation: l.operation, Unit: l.unit, Markings: l.markings.all}
+	s.putEntries(l.entries, l.keys.all)
 	for id, a := range l.activities {
 		s.Activities = append(s.Activities, activityState{ID: id, Kind: a.kind, Open: a.open})
 	}
@@ -107,8 +105,9 @@ func (l *Log) Snapshot() ([]byte, error) {
 	return domain.EncodeSnapshot(snapshotKind, snapshotFormat, s)
 }
 
-// putEntries writes the entries into the columns of s.
-func (s *snapshotState) putEntries(entries map[domain.ReportID]*entry) error {
+// putEntries writes the entries into the columns of s; keys is the log's
+// key table.
+func (s *snapshotState) putEntries(entries map[domain.ReportID]entry, keys []string) {
 	ids := make([]domain.ReportID, 0, len(entries))
 	for id := range entries {
 		ids = append(ids, id)
@@ -117,7 +116,8 @@ func (s *snapshotState) putEntries(entries map[domain.ReportID]*entry) error {
 		ua, ub := a.UUID(), b.UUID()
 		return bytes.Compare(ua[:], ub[:]) // as ReportID.Compare, faster
 	})
-	types := map[string]int{}
+	var types [kinds]int // index into s.Types plus one, by kind
+	var keyed []keyedEntry
 	n := len(ids)
 	s.EntryIDs = make([]byte, 0, 16*n)
 	s.EntryTypes = make([]byte, 0, n)
@@ -125,35 +125,31 @@ func (s *snapshotState) putEntries(entries map[domain.ReportID]*entry) error {
 	s.EntryFlags = make([]byte, 0, n)
 	for i, id := range ids {
 		e := entries[id]
-		t, ok := types[e.eventType]
-		if !ok {
-			t = len(s.Types)
-			if t > math.MaxUint8 {
-				return fmt.Errorf("snapshot of field log: more than %d event types", math.MaxUint8+1)
-			}
-			types[e.eventType] = t
-			s.Types = append(s.Types, e.eventType)
+		if types[e.kind] == 0 {
+			s.Types = append(s.Types, e.kind.String())
+			types[e.kind] = len(s.Types)
 		}
 		u := id.UUID()
 		s.EntryIDs = append(s.EntryIDs, u[:]...)
-		s.EntryTypes = append(s.EntryTypes, byte(t))
+		s.EntryTypes = append(s.EntryTypes, byte(types[e.kind]-1))
 		s.EntryMarkings = binary.AppendUvarint(s.EntryMarkings, uint64(e.marking+1))
-		var f byte
-		if e.superseded {
-			f |= flagSuperseded
-		}
-		if e.retracted {
-			f |= flagRetracted
-		}
-		if e.judicial {
-			f |= flagJudicial
-		}
-		s.EntryFlags = append(s.EntryFlags, f)
-		if e.key != "" {
-			s.EntryKeys = append(s.EntryKeys, entryKey{Entry: i, Key: e.key})
+		s.EntryFlags = append(s.EntryFlags, byte(e.flags))
+		if e.key != 0 {
+			keyed = append(keyed, keyedEntry{key: e.key, entry: i})
 		}
 	}
-	return nil
+	slices.SortStableFunc(keyed, func(a, b keyedEntry) int { return cmp.Compare(a.key, b.key) })
+	s.EntryKeys = make([]entryKey, len(keyed))
+	for i, k := range keyed {
+		s.EntryKeys[i] = entryKey{Entry: k.entry, Key: keys[k.key]}
+	}
+}
+
+// keyedEntry is an entry of a snapshot with a key: its index in the
+// entry columns and its key's in the key table.
+type keyedEntry struct {
+	key   int32
+	entry int
 }
 
 // RestoreSnapshot implements domain.Snapshotter.
@@ -166,7 +162,8 @@ func (l *Log) RestoreSnapshot(version uint64, b []byte) error {
 		return fmt.Errorf("%w: a snapshot of the log of unit %s in operation %s, not of unit %s in %s",
 			domain.ErrSnapshotUnusable, s.Unit, s.Operation, l.unit, l.operation)
 	}
-	entries, err := s.entries()
+	markings, keys := newMarkingTable(), newKeyTable()
+	entries, err := s.entries(&markings, &keys)
 	if err != nil {
 		return fmt.Errorf("%w: field log snapshot: %w", domain.ErrSnapshotUnusable, err)
 	}
@@ -178,9 +175,9 @@ func (l *Log) RestoreSnapshot(version uint64, b []byte) error {
 	if err := l.root.Restored(version); err != nil {
 		return err
 	}
-	l.markings, l.entries = s.Markings, entries
+	l.entries, l.markings, l.keys = entries, markings, keys
 	for _, a := range s.Activities {
-		l.activities[a.ID] = &activity{kind: a.Kind, open: a.Open}
+		l.activities[a.ID] = activity{kind: a.Kind, open: a.Open}
 	}
 	for _, n := range s.Notifications {
 		l.notifications[n.ID] = n.Acknowledged
@@ -194,9 +191,11 @@ func (l *Log) RestoreSnapshot(version uint64, b []byte) error {
 	return nil
 }
 
-// entries reads the entry columns back, refusing columns of unequal length
-// and indexes out of range: a decision would index the tables with them.
-func (s *snapshotState) entries() (map[domain.ReportID]*entry, error) {
+// entries reads the entry columns back into markings and keys, fresh
+// tables, refusing columns of unequal length, indexes out of range (a
+// decision would index the tables with them) and event types this build
+// does not know.
+func (s *snapshotState) entries(markings *markingTable, keys *keyTable) (map[domain.ReportID]entry, error) {
 	if len(s.EntryIDs)%16 != 0 {
 		return nil, fmt.Errorf("entry IDs of %d bytes, not a multiple of 16", len(s.EntryIDs))
 	}
@@ -204,40 +203,54 @@ func (s *snapshotState) entries() (map[domain.ReportID]*entry, error) {
 	if len(s.EntryTypes) != n || len(s.EntryFlags) != n {
 		return nil, fmt.Errorf("%d entry IDs, %d types and %d flags", n, len(s.EntryTypes), len(s.EntryFlags))
 	}
-	all := make([]entry, n) // one allocation for all entries
+	kinds := make([]eventKind, len(s.Types))
+	for i, t := range s.Types {
+		k, ok := kindOf(t)
+		if !ok {
+			return nil, fmt.Errorf("entries of type %q, not an event of the field log", t)
+		}
+		kinds[i] = k
+	}
+	// A marking listed twice (by a build that kept duplicates) is kept once.
+	markingAt := make([]int32, len(s.Markings)) // index in markings by index in s.Markings
+	for i, m := range s.Markings {
+		markingAt[i] = markings.add(m)
+	}
+	all := make([]entry, n)
 	ids := make([]domain.ReportID, n)
-	markings := s.EntryMarkings
+	rest := s.EntryMarkings
 	for i := range n {
 		id, err := domain.NewReportID(uuid.UUID(s.EntryIDs[16*i : 16*i+16]))
 		if err != nil {
 			return nil, fmt.Errorf("entry %d: %w", i, err)
 		}
 		t := int(s.EntryTypes[i])
-		if t >= len(s.Types) {
-			return nil, fmt.Errorf("entry %s: type %d of %d", id, t, len(s.Types))
+		if t >= len(kinds) {
+			return nil, fmt.Errorf("entry %s: type %d of %d", id, t, len(kinds))
 		}
-		m, size := binary.Uvarint(markings)
-		if size <= 0 || m > uint64(len(s.Markings)) {
+		m, size := binary.Uvarint(rest)
+		if size <= 0 || m > uint64(len(markingAt)) {
 			return nil, fmt.Errorf("entry %s: marking out of range", id)
 		}
-		markings = markings[size:]
-		f := s.EntryFlags[i]
+		rest = rest[size:]
 		ids[i] = id
-		all[i] = entry{eventType: s.Types[t], marking: int(m) - 1, superseded: f&flagSuperseded != 0, retracted: f&flagRetracted != 0,
-			judicial: f&flagJudicial != 0}
+		all[i] = entry{kind: kinds[t], marking: -1, flags: entryFlags(s.EntryFlags[i]) & allFlags}
+		if m > 0 {
+			all[i].marking = markingAt[m-1]
+		}
 	}
-	if len(markings) > 0 {
-		return nil, fmt.Errorf("%d bytes of entry markings left over", len(markings))
+	if len(rest) > 0 {
+		return nil, fmt.Errorf("%d bytes of entry markings left over", len(rest))
 	}
 	for _, k := range s.EntryKeys {
 		if k.Entry < 0 || k.Entry >= n {
 			return nil, fmt.Errorf("key of entry %d of %d", k.Entry, n)
 		}
-		all[k.Entry].key = k.Key
+		all[k.Entry].key = keys.add(k.Key)
 	}
-	entries := make(map[domain.ReportID]*entry, n)
+	entries := make(map[domain.ReportID]entry, n)
 	for i, id := range ids {
-		entries[id] = &all[i]
+		entries[id] = all[i]
 	}
 	if len(entries) != n {
 		return nil, fmt.Errorf("%d entries under %d distinct IDs", n, len(entries))

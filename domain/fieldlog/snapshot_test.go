@@ -91,7 +91,7 @@ func TestSnapshotRefusals(t *testing.T) {
 	columns := func(edit func(state map[string]any)) []byte {
 		id := dt.Report(1).UUID()
 		state := map[string]any{
-			"operation": opID, "unit": unit, "types": []string{"x"},
+			"operation": opID, "unit": unit, "types": []string{fieldlog.PositionReportedType},
 			"entry_ids": id[:], "entry_types": []byte{0}, "entry_markings": []byte{0}, "entry_flags": []byte{0},
 		}
 		edit(state)
@@ -110,6 +110,7 @@ func TestSnapshotRefusals(t *testing.T) {
 		{"into a log that replayed events", replayed, 3, snap},
 		{"a marking index out of range", newLog, 1, columns(func(s map[string]any) { s["entry_markings"] = []byte{4} })},
 		{"a type index out of range", newLog, 1, columns(func(s map[string]any) { s["entry_types"] = []byte{1} })},
+		{"an event type of no field log", newLog, 1, columns(func(s map[string]any) { s["types"] = []string{"x"} })},
 		{"columns of unequal length", newLog, 1, columns(func(s map[string]any) { s["entry_flags"] = []byte{0, 0} })},
 		{"a partial entry ID", newLog, 1, columns(func(s map[string]any) { s["entry_ids"] = []byte{1, 2, 3} })},
 		{"a key of no entry", newLog, 1, columns(func(s map[string]any) { s["entry_keys"] = []map[string]any{{"entry": 5, "key": "k"}} })},
