@@ -280,7 +280,9 @@ func TestLiveBoardResumeFallsBackToASnapshot(t *testing.T) {
 }
 
 func TestLiveBoardCutsASlowConsumerWhichResumes(t *testing.T) {
-	s := newBoardScenario(t, boardEnvOptions{hub: boardws.Config{QueueSize: 2}})
+	// Four units flood the server: no per-principal rate limit may slow
+	// them down before the client is cut.
+	s := newBoardScenario(t, boardEnvOptions{hub: boardws.Config{QueueSize: 2}, envOptions: envOptions{rateLimit: 1e6, rateBurst: 1e6}})
 	// A client with a tiny receive buffer that reads slowly.
 	d := &websocket.Dialer{NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)

@@ -124,19 +124,21 @@ const replayJS = `(async () => {
 // later, assignments, resource status, operational periods and objectives,
 // a redrawn area, an agency joining, suspension), for every agency, from a
 // snapshot taken at some point of the log, the view the page builds after
-// each delta it receives is the view Go's View.Apply builds. Small track
-// and log limits make the trimming happen.
+// each delta it receives is the view Go's View.Apply builds. Small track,
+// log and report limits make the trimming happen: every seed overflows
+// the report window of some agency.
 func TestDeltaApplicationMatchesGo(t *testing.T) {
 	tb := newTab(t, 1024, 768)
 	srv, fx := assetServer(t)
 	tb.do(t, 30*time.Second, chromedp.Navigate(srv.URL+"/blank"))
 
-	cfg := board.Config{TrackLength: 3, SignificantLength: 5}
+	cfg := board.Config{TrackLength: 3, SignificantLength: 5, ReportLength: 3}
 	for seed := range uint64(4) {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			sc := newScenario(t, seed)
 			sc.run(160)
 			sc.checkCoverage(t)
+			most := 0
 			for i, agency := range scAgencies {
 				// Seed 0 starts from the empty board; the others from a
 				// snapshot part-way, as a page that opens late does.
@@ -144,7 +146,10 @@ func TestDeltaApplicationMatchesGo(t *testing.T) {
 				if seed > 0 {
 					from = (int(seed)*37 + i*11) % (len(sc.envs) / 2)
 				}
-				compareReplay(t, tb, fx, sc, cfg, agency, from)
+				most = max(most, compareReplay(t, tb, fx, sc, cfg, agency, from))
+			}
+			if most <= cfg.ReportLength {
+				t.Errorf("no agency was sent more than %d reports: the report window never overflowed", most)
 			}
 		})
 	}
@@ -152,8 +157,9 @@ func TestDeltaApplicationMatchesGo(t *testing.T) {
 }
 
 // compareReplay runs the agency's deltas after position from through Go
-// and JavaScript and compares the views after each.
-func compareReplay(t *testing.T, tb *tab, fx *fixtures, sc *scenario, cfg board.Config, agency domain.AgencyID, from int) {
+// and JavaScript and compares the views after each. It returns how many
+// reports the agency was sent, its snapshot's included.
+func compareReplay(t *testing.T, tb *tab, fx *fixtures, sc *scenario, cfg board.Config, agency domain.AgencyID, from int) int {
 	t.Helper()
 	viewer := scViewer(agency)
 	b := dt.Must(board.New(scOperation, cfg))
@@ -164,10 +170,19 @@ func compareReplay(t *testing.T, tb *tab, fx *fixtures, sc *scenario, cfg board.
 	goView := b.View(viewer)
 	in := replay{Snapshot: mustJSON(t, snapshot), Deltas: []json.RawMessage{}, Want: []json.RawMessage{}}
 	var positions []string
+	sent := map[string]bool{}
+	for _, r := range snapshot.Reports {
+		sent[r.Report.String()] = true
+	}
 	for _, env := range sc.envs[from:] {
 		d := b.Apply(env).For(viewer)
 		if d == nil {
 			continue
+		}
+		for _, c := range d.Changes {
+			if c.Collection == board.CollReports && c.Op == board.OpPut {
+				sent[c.Key] = true
+			}
 		}
 		in.Deltas = append(in.Deltas, mustJSON(t, deltaMessage(d)))
 		goView.Apply(d)
@@ -184,6 +199,7 @@ func compareReplay(t *testing.T, tb *tab, fx *fixtures, sc *scenario, cfg board.
 	if agency != scOutsider && len(in.Deltas) == 0 {
 		t.Errorf("agency %s received no delta: the comparison proves nothing", agency)
 	}
+	return len(sent)
 }
 
 // deltaMessage is a delta as the live board sends it.

@@ -120,6 +120,9 @@ func (v *View) putListed(collection string, value any) {
 	case Report:
 		if collection == CollReports {
 			v.Reports = upsert(v.Reports, x, func(r Report) domain.ReportID { return r.Report }, compareReports)
+			if n := v.Limits.ReportLength; n > 0 && len(v.Reports) > n {
+				v.Reports = v.Reports[len(v.Reports)-n:]
+			}
 		}
 	case Flag:
 		if collection == CollFlags {

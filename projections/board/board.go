@@ -44,15 +44,20 @@ type Board struct {
 	units        map[domain.UnitID]*Unit
 	tasks        map[domain.TaskID]*Task // every task issued in the operation; closed ones too
 
-	reports     map[domain.ReportID]*report
-	reportOrder []*report // by recorded_at, then ID
-	tracks      map[domain.UnitID]*track
-	trackOrder  []*track                     // by unit ID
-	trackList   []*track                     // in order of creation, indexed by pointRef.track
-	points      map[domain.ReportID]pointRef // every position report, retained or not
-	pointLinks  map[domain.ReportID]*links   // corrections among position reports
-	entries     []*entry                     // by recorded_at, then key
-	entryByKey  map[string]*entry
+	index       map[domain.ReportID]reportRef // every report folded, retained or not
+	corrections map[domain.ReportID]links     // every report that corrects or is corrected
+	// reportWindows[l] are the retained reports (other than positions) of
+	// marking list l, by recorded_at then ID; reports holds them by ID.
+	reportWindows [][]*report
+	reports       map[domain.ReportID]*report
+	tracks        map[domain.UnitID]*track
+	trackOrder    []*track // by unit ID
+	trackList     []*track // in order of creation, indexed by reportRef.track
+	// entries[0] are the retained entries every participant sees,
+	// entries[l+1] those about the reports of marking list l, each by
+	// recorded_at then key; entryByKey holds them by key.
+	entries    [][]*entry
+	entryByKey map[string]*entry
 
 	flags         map[compliance.FlagID]*flag
 	flagOrder     []*flag                     // by recorded_at, then ID
@@ -60,11 +65,6 @@ type Board struct {
 
 	recording bool
 	changes   []Change
-}
-
-// links are the correction references of a position report.
-type links struct {
-	corrects, correctedBy domain.ReportID
 }
 
 // New returns the empty board of operation id.
@@ -77,19 +77,19 @@ func New(id domain.OperationID, cfg Config) (*Board, error) {
 		return nil, fmt.Errorf("board: operation id required")
 	}
 	return &Board{
-		cfg:        cfg,
-		id:         id,
-		aud:        newAudiences(),
-		agreed:     map[domain.AgencyID]int{},
-		orgUnits:   map[domain.OrgUnitID]OrgUnit{},
-		positions:  map[domain.PositionID]*Position{},
-		units:      map[domain.UnitID]*Unit{},
-		tasks:      map[domain.TaskID]*Task{},
-		reports:    map[domain.ReportID]*report{},
-		tracks:     map[domain.UnitID]*track{},
-		points:     map[domain.ReportID]pointRef{},
-		pointLinks: map[domain.ReportID]*links{},
-		entryByKey: map[string]*entry{},
+		cfg:         cfg,
+		id:          id,
+		aud:         newAudiences(),
+		agreed:      map[domain.AgencyID]int{},
+		orgUnits:    map[domain.OrgUnitID]OrgUnit{},
+		positions:   map[domain.PositionID]*Position{},
+		units:       map[domain.UnitID]*Unit{},
+		tasks:       map[domain.TaskID]*Task{},
+		index:       map[domain.ReportID]reportRef{},
+		corrections: map[domain.ReportID]links{},
+		reports:     map[domain.ReportID]*report{},
+		tracks:      map[domain.UnitID]*track{},
+		entryByKey:  map[string]*entry{},
 
 		flags:         map[compliance.FlagID]*flag{},
 		flagsByReport: map[domain.ReportID][]*flag{},

@@ -21,8 +21,9 @@ func TestConfig(t *testing.T) {
 		wantErr bool
 	}{
 		{name: "zero takes the defaults", cfg: board.Config{}},
-		{name: "explicit limits", cfg: board.Config{TrackLength: 1, SignificantLength: 1}},
+		{name: "explicit limits", cfg: board.Config{TrackLength: 1, SignificantLength: 1, ReportLength: 1}},
 		{name: "negative limits", cfg: board.Config{TrackLength: -1, SignificantLength: -2}, wantErr: true},
+		{name: "negative report length", cfg: board.Config{ReportLength: -1}, wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

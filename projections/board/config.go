@@ -9,6 +9,7 @@ import (
 const (
 	DefaultTrackLength       = 20
 	DefaultSignificantLength = 100
+	DefaultReportLength      = 200
 )
 
 // Limits bound the windows of a view. They are part of every View, so a
@@ -20,6 +21,10 @@ type Limits struct {
 	// SignificantLength is how many entries of the significant-events log
 	// a view shows: the latest the agency may see.
 	SignificantLength int `json:"significant_length"`
+	// ReportLength is how many field reports other than positions a view
+	// shows: the latest the agency may see. A view without it (0: from a
+	// server that kept every report) keeps every report.
+	ReportLength int `json:"report_length"`
 }
 
 // Config configures a Board.
@@ -28,6 +33,8 @@ type Config struct {
 	TrackLength int
 	// SignificantLength defaults to DefaultSignificantLength.
 	SignificantLength int
+	// ReportLength defaults to DefaultReportLength.
+	ReportLength int
 }
 
 // WithDefaults returns c with every zero field set to its default.
@@ -37,6 +44,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.SignificantLength == 0 {
 		c.SignificantLength = DefaultSignificantLength
+	}
+	if c.ReportLength == 0 {
+		c.ReportLength = DefaultReportLength
 	}
 	return c
 }
@@ -49,6 +59,9 @@ func (c Config) Validate() error {
 	}
 	if c.SignificantLength < 1 {
 		errs = append(errs, fmt.Errorf("board config: significant length %d must be at least 1", c.SignificantLength))
+	}
+	if c.ReportLength < 1 {
+		errs = append(errs, fmt.Errorf("board config: report length %d must be at least 1", c.ReportLength))
 	}
 	return errors.Join(errs...)
 }

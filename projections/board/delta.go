@@ -14,9 +14,9 @@ const (
 	// OpSet sets a top-level field of the view (Field) to Value.
 	OpSet Op = "set"
 	// OpPut inserts or replaces the item Key of a collection with Value.
-	// In the bounded collections (CollTrack, CollSignificant) the item goes
-	// to its place in order and the collection is then trimmed to its
-	// limit, dropping the oldest.
+	// In the bounded collections (CollTrack, CollReports, CollSignificant)
+	// the item goes to its place in order and the collection is then
+	// trimmed to its limit, dropping the oldest.
 	OpPut Op = "put"
 	// OpDelete removes the item Key of a collection, if present.
 	OpDelete Op = "delete"

@@ -47,8 +47,38 @@
 //     stream revisions, which would count a unit's reports. A host's stop
 //     request goes to the significant-events log, for every participant.
 //   - Nothing reveals an invisible item: no ID, no count, no gap. Windows
-//     (a track's last positions, the significant-events log) are the last N
-//     items the agency may see, never the visible part of a shared window.
+//     (a track's last positions, the reports, the significant-events log)
+//     are the last N items the agency may see, never the visible part of a
+//     shared window.
+//
+// # Windows and what the board keeps
+//
+// A view shows, of each bounded collection, the latest N items the agency
+// may see (Limits: TrackLength positions of each unit's track,
+// ReportLength reports, SignificantLength entries of the log). The board
+// keeps, per audience — each marking list, and every participant — only
+// the latest N items of that audience: whoever may see one item of a
+// marking list may see all its later ones, so an item that N later items
+// of its list pushed out is out of every window it was in, and the board
+// drops it (a report's body, an entry, a point) for good; no delta says
+// so, each client's own trim drops it the same. A relaxation moves an
+// item still kept to the window of its new list, where it may fall out at
+// once; an item already dropped stays out, even for the agencies the
+// relaxation entitles (it is in no one's window; history still has it).
+// What the board keeps is therefore bounded by marking lists × N (units
+// × lists × TrackLength for tracks), however long the operation runs.
+//
+// Of every report it folded — positions and others, corrections included,
+// kept or dropped — the board keeps one pointer-free index entry, its
+// marking list in force and, for a position, its unit's track, and the
+// links of the rare reports that correct or are corrected. That is what
+// corrections, retractions, relaxations, compliance flags and
+// MayViewReport need of any report, however old, so they decide exactly
+// as if every report were kept. An entry is 24 bytes of key and value, 30
+// to 50 bytes of heap with the map's slack, which the collector never
+// scans: a busy board holds about 46 bytes of live heap per event folded,
+// mostly this index, whatever its mix of reports (BenchmarkBoardLiveHeap).
+// Tasks and flags are kept whole (both are rare).
 //
 // # Views, deltas and time
 //
@@ -82,10 +112,13 @@
 // read model, inconsistent) wraps projections.ErrSnapshotCorrupt: Restore
 // checks every index and link the board relies on, so it never panics and
 // never returns a board that could. Most of a busy board's snapshot is the
-// index of every position report it folded, 19 bytes each: about 29 bytes
-// per event, 29 MB for an operation of 1,000,000 events (see
-// BenchmarkSnapshot1M). A change of what the board keeps is a new format
-// version.
+// index of every report it folded, about 19 bytes each; the windows add a
+// bounded amount (report bodies as JSON): about 19 bytes per event, 19 MB
+// for an operation of 1,000,000 events (see BenchmarkSnapshot1M). A change
+// of what the board keeps is a new format version: format 3 (the windows
+// and the index of every report) refuses a snapshot of format 2 with
+// projections.ErrSnapshotVersion, and the runner rebuilds the board from
+// the log.
 //
 // Like everything under projections/, this package imports only the domain
 // model, the standard library and github.com/google/uuid (through

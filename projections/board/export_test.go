@@ -2,7 +2,9 @@ package board
 
 import (
 	"encoding/binary"
+	"slices"
 
+	"github.com/jointops/jointops/domain"
 	"github.com/jointops/jointops/projections/internal/wire"
 )
 
@@ -15,8 +17,34 @@ func SealSnapshot(body []byte) []byte {
 	return w.Finish()
 }
 
-// SnapshotBody returns the body of a snapshot: what SealSnapshot seals.
+// SnapshotBody returns a copy of the body of a snapshot: what
+// SealSnapshot seals. (A slice of data would let an append overwrite its
+// checksum.)
 func SnapshotBody(data []byte) []byte {
 	_, n := binary.Uvarint(data)
-	return data[n+1 : len(data)-4]
+	return slices.Clone(data[n+1 : len(data)-4])
+}
+
+// Retains reports whether the board keeps report id's body or point: a
+// window holds it.
+func (b *Board) Retains(id domain.ReportID) bool {
+	_, p, _ := b.retainedPoint(id)
+	return b.reports[id] != nil || p != nil
+}
+
+// Retained counts what the board keeps of its windows: report bodies,
+// significant-events entries and track points.
+func (b *Board) Retained() (reports, entries, points int) {
+	for _, w := range b.reportWindows {
+		reports += len(w)
+	}
+	for _, w := range b.entries {
+		entries += len(w)
+	}
+	for _, t := range b.trackList {
+		for _, r := range t.rings {
+			points += r.n
+		}
+	}
+	return reports, entries, points
 }

@@ -23,7 +23,9 @@ func (b *Board) grant(agency domain.AgencyID) {
 
 // grantItems shows agency every item it may see: the plan, the command
 // structure, resources, open tasks, reports, tracks and the
-// significant-events log.
+// significant-events log. It puts every retained item of the windows, in
+// no particular order: the agency's view keeps the latest of each as its
+// trim does for any other put.
 func (b *Board) grantItems(agency domain.AgencyID) {
 	s := b.only(agency)
 	for _, p := range b.opPeriods {
@@ -43,20 +45,24 @@ func (b *Board) grantItems(agency domain.AgencyID) {
 			b.put(s, CollTasks, id.String(), t.clone())
 		}
 	}
-	for _, r := range b.reportOrder {
-		b.reput(r.id, agency)
+	for _, w := range b.reportWindows {
+		for _, r := range w {
+			b.reput(r.id, agency)
+		}
 	}
 	for _, t := range b.trackOrder {
 		for _, r := range t.rings {
 			for i := range r.n {
 				p := r.at(i)
-				b.putVariants(agency, r.list, b.listOf(p.correctedBy), CollTrack, p.id.String(),
+				b.putVariants(agency, r.list, b.listOf(b.correctorOf(p.id)), CollTrack, p.id.String(),
 					func(with bool) any { return b.renderPoint(t, p, r.list, with) })
 			}
 		}
 	}
-	for _, e := range b.entries {
-		b.put(b.entrySpec(e, agency), CollSignificant, e.Key, e.Entry)
+	for _, w := range b.entries {
+		for _, e := range w {
+			b.put(b.entrySpec(e, agency), CollSignificant, e.Key, e.Entry)
+		}
 	}
 	for _, f := range b.flagOrder {
 		b.putFlag(f, agency)

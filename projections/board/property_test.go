@@ -1,10 +1,12 @@
 package board_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,22 +28,26 @@ import (
 // but realistic logs (decided by the real aggregates: positions, late
 // positions, reports, corrections, retractions, relaxations, tasks,
 // command changes, a participant joining, compliance flags raised on one
-// or two reports, cleared, acknowledged and disputed): for every agency
-// and every
-// prefix of the log,
+// or two reports, cleared, acknowledged and disputed), with windows small
+// enough that the logs overflow them — corrections, retractions,
+// relaxations and flags reach reports still in a window and reports long
+// out of every one: for every agency and every prefix of the log,
 //
 //   - applying the agency's deltas in order to its view of the empty board
-//     gives Board.View of the board folded from that prefix;
+//     gives Board.View of the board folded from that prefix (so a report
+//     the board dropped is one every client's trim dropped too);
 //   - a board rebuilt with Fold shows the same View;
 //   - nothing the agency may not see at that point — by an independent
 //     oracle of MayView over each report's marking in force, its
 //     corrected reports and the participants — appears in its view or its
 //     deltas, not even an ID;
-//   - every report other than a position that it may see is in its view,
-//     and every flag it may see: one whose reports it may all see, or
-//     whose unit is its own.
+//   - its reports other than positions are exactly the latest
+//     ReportLength it may see among those still in the window of their
+//     marking list, by the oracle, and it sees every flag it may: one
+//     whose reports it may all see, or whose unit is its own.
 func TestDeltasReplayToTheView(t *testing.T) {
-	cfg := board.Config{TrackLength: 3, SignificantLength: 4}
+	cfg := board.Config{TrackLength: 2, SignificantLength: 3, ReportLength: 3}
+	reached := map[string]int{}
 	for seed := range uint64(8) {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			g := newGenerator(t, seed)
@@ -53,8 +59,9 @@ func TestDeltasReplayToTheView(t *testing.T) {
 				v := live.View(viewer(a))
 				views[a] = &v
 			}
-			o := newOracle()
+			o := newOracle(cfg.ReportLength)
 			for _, env := range g.log.envs {
+				countReach(reached, live, o, env)
 				d := live.Apply(env)
 				rebuilt.Fold(env)
 				o.fold(env)
@@ -69,7 +76,10 @@ func TestDeltasReplayToTheView(t *testing.T) {
 					if got := rebuilt.View(viewer(a)); !reflect.DeepEqual(got, liveView) && mustJSON(t, got) != want {
 						t.Fatalf("position %s, agency %s: view of the folded board\n%s\nwant\n%s", env.Position, a, mustJSON(t, got), want)
 					}
-					if missing := o.missing(a, liveView); missing != "" {
+					if got, want := reportIDs(liveView), o.reportWindow(a, cfg.ReportLength); !slices.Equal(got, want) {
+						t.Fatalf("position %s, agency %s sees the reports %v, want the latest it may see %v", env.Position, a, got, want)
+					}
+					if missing := o.missingFlag(a, liveView); missing != "" {
 						t.Fatalf("position %s, agency %s does not see %s, which it may", env.Position, a, missing)
 					}
 					seen := want
@@ -87,16 +97,64 @@ func TestDeltasReplayToTheView(t *testing.T) {
 			g.checkCoverage(t)
 		})
 	}
+	t.Logf("reached %v", reached)
+	// Every event that names an earlier report reached, over the seeds,
+	// reports other than positions both still in a window and out of all.
+	for _, what := range []string{"correct", "retract", "relax", "flag"} {
+		for _, where := range []string{"retained", "dropped"} {
+			if reached[what+" "+where] == 0 {
+				t.Errorf("no %s of a %s report in the generated logs: %v", what, where, reached)
+			}
+		}
+	}
 }
 
-// oracle knows, for every report ID in the log, what hides it.
+// countReach counts, before env is folded, the reports other than
+// positions it names (a correction's original, a retraction's or
+// relaxation's report, a flag's evidence) by whether b still keeps them.
+func countReach(reached map[string]int, b *board.Board, o *oracle, env projections.Envelope) {
+	var what string
+	var named []domain.ReportID
+	switch e := env.Event.Payload.(type) {
+	case fieldlog.Report:
+		what, named = "correct", []domain.ReportID{e.Head().Corrects}
+	case *fieldlog.ReportRetracted:
+		what, named = "retract", []domain.ReportID{e.Retracts}
+	case *fieldlog.MarkingRelaxed:
+		what, named = "relax", []domain.ReportID{e.Report}
+	case *compliance.FlagRaised:
+		what = "flag"
+		for _, r := range e.Evidence {
+			named = append(named, r.Report)
+		}
+	}
+	for _, id := range named {
+		if _, ok := o.markings[id]; !ok || o.positions[id] {
+			continue
+		}
+		where := "dropped"
+		if b.Retains(id) {
+			where = "retained"
+		}
+		reached[what+" "+where]++
+	}
+}
+
+// oracle knows, for every report ID in the log, what hides it, and which
+// reports other than positions left the window of their marking list
+// (window reports later of the same markings in force, its own and its
+// corrected reports', arrived or were relaxed into it): those are in no
+// agency's view, not even of one a relaxation entitles afterwards.
 type oracle struct {
+	window       int
+	dropped      map[domain.ReportID]bool
 	participants []domain.AgencyID
 	markings     map[domain.ReportID]marking.Marking
 	corrects     map[domain.ReportID]domain.ReportID
 	retracts     map[domain.ReportID]domain.ReportID // retraction → retracted report
 	relaxations  []domain.ReportID                   // never shown to anyone
 	positions    map[domain.ReportID]bool
+	recorded     map[domain.ReportID]time.Time
 	owners       map[domain.UnitID]domain.AgencyID
 	flags        map[compliance.FlagID]oracleFlag
 }
@@ -108,12 +166,15 @@ type oracleFlag struct {
 	agency  domain.AgencyID
 }
 
-func newOracle() *oracle {
+func newOracle(window int) *oracle {
 	return &oracle{
+		window:    window,
+		dropped:   map[domain.ReportID]bool{},
 		markings:  map[domain.ReportID]marking.Marking{},
 		corrects:  map[domain.ReportID]domain.ReportID{},
 		retracts:  map[domain.ReportID]domain.ReportID{},
 		positions: map[domain.ReportID]bool{},
+		recorded:  map[domain.ReportID]time.Time{},
 		owners:    map[domain.UnitID]domain.AgencyID{},
 		flags:     map[compliance.FlagID]oracleFlag{},
 	}
@@ -126,16 +187,29 @@ func (o *oracle) fold(env projections.Envelope) {
 	case *operation.ParticipantAdded:
 		o.participants = append(o.participants, e.Agency)
 	case fieldlog.Report:
+		if _, known := o.markings[e.Head().ReportID]; known {
+			return // a board ignores a report it knows
+		}
 		_, o.positions[e.Head().ReportID] = e.(*fieldlog.PositionReported)
+		o.recorded[e.Head().ReportID] = env.Event.RecordedAt
 		o.markings[e.Head().ReportID] = e.Head().Marking
 		if c := e.Head().Corrects; !c.IsZero() {
 			o.corrects[e.Head().ReportID] = c
 		}
+		o.crowd(e.Head().ReportID)
 	case *fieldlog.ReportRetracted:
 		o.retracts[e.ReportID] = e.Retracts
 	case *fieldlog.MarkingRelaxed:
-		o.markings[e.Report] = e.To
 		o.relaxations = append(o.relaxations, e.ReportID)
+		if _, known := o.markings[e.Report]; !known {
+			return
+		}
+		o.markings[e.Report] = e.To
+		for id := range o.markings {
+			if o.corrected(id, e.Report) {
+				o.crowd(id)
+			}
+		}
 	case *operation.ResourceCheckedIn:
 		o.owners[e.UnitID] = e.Agency
 	case *compliance.FlagRaised:
@@ -200,15 +274,72 @@ func (o *oracle) mayView(a domain.AgencyID, id domain.ReportID) bool {
 	return true
 }
 
-// missing returns a report other than a position that a may see and v
-// does not show, or "".
-func (o *oracle) missing(a domain.AgencyID, v board.View) string {
-	shown := reportIDs(v)
-	for id := range o.markings {
-		if !o.positions[id] && o.mayView(a, id) && !slices.Contains(shown, id) {
-			return "report " + id.String()
+// markingsOf names what hides a report: its marking in force, then those
+// of the reports it corrects, nearest first.
+func (o *oracle) markingsOf(id domain.ReportID) string {
+	var s strings.Builder
+	for ; !id.IsZero(); id = o.corrects[id] {
+		m, err := json.Marshal(o.markings[id]) // canonical: equal markings, equal texts
+		if err != nil {
+			panic(err) // every marking of the generated logs encodes
+		}
+		s.Write(m)
+	}
+	return s.String()
+}
+
+// corrected reports whether id is report r or corrects it, directly or
+// not.
+func (o *oracle) corrected(id, r domain.ReportID) bool {
+	for ; !id.IsZero(); id = o.corrects[id] {
+		if id == r {
+			return true
 		}
 	}
+	return false
+}
+
+// crowd drops, when report id (not a position, not dropped) arrived in
+// the window of its markings, the oldest report of that window beyond its
+// size.
+func (o *oracle) crowd(id domain.ReportID) {
+	if o.positions[id] || o.dropped[id] {
+		return
+	}
+	key := o.markingsOf(id)
+	var same []domain.ReportID
+	for r := range o.markings {
+		if !o.positions[r] && !o.dropped[r] && o.markingsOf(r) == key {
+			same = append(same, r)
+		}
+	}
+	if len(same) > o.window {
+		o.dropped[slices.MinFunc(same, o.compareRecorded)] = true
+	}
+}
+
+func (o *oracle) compareRecorded(x, y domain.ReportID) int {
+	if c := o.recorded[x].Compare(o.recorded[y]); c != 0 {
+		return c
+	}
+	return x.Compare(y)
+}
+
+// reportWindow returns the latest n reports other than positions that a
+// may see among those not dropped, by recorded_at then ID.
+func (o *oracle) reportWindow(a domain.AgencyID, n int) []domain.ReportID {
+	var out []domain.ReportID
+	for id := range o.markings {
+		if !o.positions[id] && !o.dropped[id] && o.mayView(a, id) {
+			out = append(out, id)
+		}
+	}
+	slices.SortFunc(out, o.compareRecorded)
+	return out[max(0, len(out)-n):]
+}
+
+// missingFlag returns a flag that a may see and v does not show, or "".
+func (o *oracle) missingFlag(a domain.AgencyID, v board.View) string {
 	for id := range o.flags {
 		if o.mayViewFlag(a, id) && !slices.ContainsFunc(v.Flags, func(f board.Flag) bool { return f.ID == id }) {
 			return "flag " + string(id)
@@ -356,6 +487,20 @@ func pool(o domain.AgencyID) []marking.Marking {
 
 func pick[T any](r *rand.Rand, s []T) T { return s[r.IntN(len(s))] }
 
+// marking picks the marking of a new report of originator o: mostly its
+// usual GREEN or AMBER+STRICT, so that reports share marking lists and
+// overflow the windows, one time in four any.
+func (g *generator) marking(o domain.AgencyID) marking.Marking {
+	p := pool(o)
+	switch g.rng.IntN(4) {
+	case 0, 1:
+		return p[1]
+	case 2:
+		return p[5]
+	}
+	return pick(g.rng, p)
+}
+
 func (g *generator) newReport() domain.ReportID {
 	g.next++
 	return dt.Report(g.next)
@@ -364,13 +509,13 @@ func (g *generator) newReport() domain.ReportID {
 func (g *generator) run(steps int) {
 	for range steps {
 		switch n := g.rng.IntN(100); {
-		case n < 30:
+		case n < 18:
 			g.position(domain.ReportID{})
-		case n < 40:
+		case n < 42:
 			g.observation(domain.ReportID{})
-		case n < 52:
+		case n < 54:
 			g.correct()
-		case n < 58:
+		case n < 60:
 			g.retract()
 		case n < 72:
 			g.relax()
@@ -407,7 +552,7 @@ func (g *generator) position(corrects domain.ReportID) {
 	if !corrects.IsZero() {
 		kind = "position correction"
 	}
-	g.decide(g.logs[u], kind, g.logs[u].ReportPosition(m, fieldlog.Entry{ID: id, Marking: pick(g.rng, pool(a)), Corrects: corrects},
+	g.decide(g.logs[u], kind, g.logs[u].ReportPosition(m, fieldlog.Entry{ID: id, Marking: g.marking(a), Corrects: corrects},
 		fieldlog.Position{Point: p, Source: fieldlog.SourceGPS}))
 	g.reports[u] = append(g.reports[u], id)
 }
@@ -423,7 +568,7 @@ func (g *generator) observation(corrects domain.ReportID) {
 	if !corrects.IsZero() {
 		kind = "observation correction"
 	}
-	g.decide(g.logs[u], kind, g.logs[u].ReportObservation(g.meta(a), fieldlog.Entry{ID: id, Marking: pick(g.rng, pool(a)), Corrects: corrects},
+	g.decide(g.logs[u], kind, g.logs[u].ReportObservation(g.meta(a), fieldlog.Entry{ID: id, Marking: g.marking(a), Corrects: corrects},
 		fieldlog.Observation{Text: fmt.Sprintf("sighting %d", g.next)}))
 	g.reports[u] = append(g.reports[u], id)
 }

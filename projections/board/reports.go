@@ -9,17 +9,17 @@ import (
 	"github.com/jointops/jointops/domain/marking"
 )
 
-// report is a field report other than a position report.
+// report is a field report other than a position report, kept while the
+// window of its marking list holds it (see window.go); its list, and what
+// it corrects or is corrected by, are in the index.
 type report struct {
-	id                    domain.ReportID
-	unit                  domain.UnitID
-	typ                   string
-	body                  any // what the report says: body(payload)
-	occurred, recorded    time.Time
-	lateBy                time.Duration
-	list                  listID // its own marking in force, then its corrected reports'
-	corrects, correctedBy domain.ReportID
-	retraction            *Retraction
+	id                 domain.ReportID
+	unit               domain.UnitID
+	typ                string
+	body               any // what the report says: body(payload)
+	occurred, recorded time.Time
+	lateBy             time.Duration
+	retraction         *Retraction
 }
 
 func (r *report) before(s *report) bool {
@@ -29,46 +29,32 @@ func (r *report) before(s *report) bool {
 	return r.id.Compare(s.id) < 0
 }
 
-// known reports whether id is already a report of the board.
-func (b *Board) known(id domain.ReportID) bool {
-	if _, ok := b.points[id]; ok {
-		return true
+// keepReport puts a report in the window of marking list l: the latest
+// ReportLength reports of l, by recorded_at then ID. The report that
+// leaves it — r itself, when r is older than all of a full window — is
+// out of every view for good: its body is dropped (see window.go).
+func (b *Board) keepReport(r *report, l listID) {
+	b.reportWindows = grown(b.reportWindows, int(l)+1)
+	b.reports[r.id] = r
+	w, out, dropped := keepLatest(b.reportWindows[l], r, b.cfg.ReportLength, (*report).before)
+	b.reportWindows[l] = w
+	if dropped {
+		delete(b.reports, out.id)
 	}
-	return b.reports[id] != nil
 }
 
-// listOf returns the marking list in force of a report, noList if the
-// board does not know it.
-func (b *Board) listOf(id domain.ReportID) listID {
-	if r := b.reports[id]; r != nil {
-		return r.list
+// takeReport removes a retained report from the window of list l.
+func (b *Board) takeReport(id domain.ReportID, l listID) *report {
+	if int(l) >= len(b.reportWindows) {
+		return nil
 	}
-	if ref, ok := b.points[id]; ok {
-		return ref.list
+	w, r, ok := takeFrom(b.reportWindows[l], func(r *report) bool { return r.id == id })
+	if !ok {
+		return nil
 	}
-	return noList
-}
-
-// correctorOf returns the report correcting id, if any.
-func (b *Board) correctorOf(id domain.ReportID) domain.ReportID {
-	if r := b.reports[id]; r != nil {
-		return r.correctedBy
-	}
-	if l := b.pointLinks[id]; l != nil {
-		return l.correctedBy
-	}
-	return domain.ReportID{}
-}
-
-// correctedOf returns the report id corrects, if any.
-func (b *Board) correctedOf(id domain.ReportID) domain.ReportID {
-	if r := b.reports[id]; r != nil {
-		return r.corrects
-	}
-	if l := b.pointLinks[id]; l != nil {
-		return l.corrects
-	}
-	return domain.ReportID{}
+	b.reportWindows[l] = w
+	delete(b.reports, id)
+	return r
 }
 
 // ownList interns the marking list of a new report: its marking, then, for
@@ -88,47 +74,12 @@ func (b *Board) ownList(m marking.Marking, corrects domain.ReportID) listID {
 	return b.aud.list(markingList{m, strict})
 }
 
-// link records that child corrects parent and reports whether it did: the
-// board knows parent and nothing corrected it before. The first correction
-// stays parent's corrected_by: a later one, which some agency that saw the
-// first may not see, must not take it away from that agency (its delta
-// would reveal the later correction, and its view would disagree with the
-// deltas it was sent).
-func (b *Board) link(parent, child domain.ReportID) bool {
-	if parent.IsZero() {
-		return false
-	}
-	if r := b.reports[parent]; r != nil {
-		if !r.correctedBy.IsZero() {
-			return false
-		}
-		r.correctedBy = child
-		return true
-	}
-	if _, ok := b.points[parent]; !ok {
-		return false
-	}
-	l := b.pointLinks[parent]
-	if l == nil {
-		l = &links{}
-		b.pointLinks[parent] = l
-	}
-	if !l.correctedBy.IsZero() {
-		return false
-	}
-	l.correctedBy = child
-	if _, p, _ := b.retainedPoint(parent); p != nil {
-		p.correctedBy = child
-	}
-	return true
-}
-
 // putCorrected shows parent as corrected to those who may see its
 // correction, whose list is l (they may see parent too).
 func (b *Board) putCorrected(parent domain.ReportID, l listID) {
 	s := b.aud.plain[l]
 	if r := b.reports[parent]; r != nil {
-		b.put(s, CollReports, parent.String(), b.renderReport(r, true))
+		b.put(s, CollReports, parent.String(), b.renderReport(r, b.listOf(parent), true))
 		return
 	}
 	if t, p, pl := b.retainedPoint(parent); p != nil {
@@ -141,39 +92,45 @@ func (b *Board) reported(ev domain.Event, r fieldlog.Report) {
 	if b.known(h.ReportID) {
 		return
 	}
+	l := b.ownList(h.Marking, h.Corrects)
 	rep := &report{
 		id: h.ReportID, unit: h.UnitID, typ: r.EventType(), body: body(r),
 		occurred: ev.OccurredAt, recorded: ev.RecordedAt, lateBy: ev.LateBy,
-		list: b.ownList(h.Marking, h.Corrects), corrects: h.Corrects,
 	}
-	b.reports[rep.id] = rep
-	i := len(b.reportOrder)
-	for i > 0 && rep.before(b.reportOrder[i-1]) {
-		i--
-	}
-	b.reportOrder = slices.Insert(b.reportOrder, i, rep)
-	b.put(b.aud.plain[rep.list], CollReports, rep.id.String(), b.renderReport(rep, false))
+	b.indexReport(rep.id, reportRef{list: l, track: otherReport}, h.Corrects)
+	b.keepReport(rep, l)
+	// Put even when the report left its window at once: every client's
+	// trim drops it as the board did.
+	b.put(b.aud.plain[l], CollReports, rep.id.String(), b.renderReport(rep, l, false))
 	if b.link(h.Corrects, rep.id) {
-		b.putCorrected(h.Corrects, rep.list)
+		b.putCorrected(h.Corrects, l)
 	}
 	b.addEntry(reportEntry(rep, reportSummary(r)))
 }
 
-// retracted marks a report withdrawn, for those who may see it.
+// retracted marks a report withdrawn, for those who may see it. The
+// retraction of a report other than a position goes to the
+// significant-events log even when the report left every window; a
+// position report's, only to the point, while its ring holds it.
 func (b *Board) retracted(ev domain.Event, e *fieldlog.ReportRetracted) {
-	if r := b.reports[e.Retracts]; r != nil {
-		if r.retraction != nil {
-			return
+	ref, ok := b.index[e.Retracts]
+	switch {
+	case !ok || ref.track == retractedReport:
+		return
+	case ref.isPosition():
+		if _, p, _ := b.retainedPoint(e.Retracts); p != nil && !p.retracted {
+			p.retracted = true
+			b.reput(e.Retracts, domain.AgencyID{})
 		}
-		r.retraction = &Retraction{Report: e.ReportID, Reason: e.Reason, RecordedAt: ev.RecordedAt}
-		b.reput(r.id, domain.AgencyID{})
-		b.addEntry(retractionEntry(r, e.ReportID, e.Reason, ev.OccurredAt, ev.RecordedAt))
 		return
 	}
-	if _, p, _ := b.retainedPoint(e.Retracts); p != nil && !p.retracted {
-		p.retracted = true
-		b.reput(e.Retracts, domain.AgencyID{})
+	ref.track = retractedReport
+	b.index[e.Retracts] = ref
+	if r := b.reports[e.Retracts]; r != nil {
+		r.retraction = &Retraction{Report: e.ReportID, Reason: e.Reason, RecordedAt: ev.RecordedAt}
+		b.reput(r.id, domain.AgencyID{})
 	}
+	b.addEntry(retractionEntry(e, ev.OccurredAt, ev.RecordedAt))
 }
 
 // relaxed applies a new marking to a report from now on. The lists of the
@@ -217,62 +174,48 @@ func (b *Board) relaxed(e *fieldlog.MarkingRelaxed) {
 	}
 	for i, id := range chain {
 		b.reput(id, domain.AgencyID{})
-		for _, en := range b.reportEntries(id) {
+		for _, en := range b.reportEntries(id, news[i]) {
 			b.put(b.aud.spec(domain.AgencyID{}, []listID{news[i]}, []listID{olds[i]}), CollSignificant, en.Key, en.Entry)
 		}
 	}
 	b.reflag(chain)
 }
 
-// setList moves a report to another marking list; a retained position
-// moves to the ring of its new list.
+// setList moves a report to another marking list: in the index, and, when
+// a window holds it, to the window of its new list (where it may fall
+// out at once), with its entries in the significant-events log.
 func (b *Board) setList(id domain.ReportID, old, l listID) {
-	if r := b.reports[id]; r != nil {
-		r.list = l
-		return
-	}
-	ref, ok := b.points[id]
+	ref, ok := b.index[id]
 	if !ok {
 		return
 	}
-	b.points[id] = pointRef{list: l, track: ref.track}
-	t := b.trackList[ref.track]
-	if r := t.ring(old); r != nil {
-		if p, ok := r.take(id); ok {
-			b.ringFor(t, l).insert(p)
+	b.index[id] = reportRef{list: l, track: ref.track}
+	if ref.isPosition() {
+		t := b.trackList[ref.track]
+		if r := t.ring(old); r != nil {
+			if p, ok := r.take(id); ok {
+				b.ringFor(t, l).insert(p)
+			}
 		}
+		return
 	}
-}
-
-// reportEntries returns the significant-events entries that share the
-// audience of report id: its own and its retraction's.
-func (b *Board) reportEntries(id domain.ReportID) []*entry {
-	r := b.reports[id]
-	if r == nil {
-		return nil
+	if r := b.takeReport(id, old); r != nil {
+		b.keepReport(r, l)
 	}
-	var out []*entry
-	if e := b.entryByKey[id.String()]; e != nil {
-		out = append(out, e)
-	}
-	if r.retraction != nil {
-		if e := b.entryByKey[r.retraction.Report.String()]; e != nil {
-			out = append(out, e)
-		}
-	}
-	return out
+	b.moveEntries(id, old, l)
 }
 
 // reput shows a report (or a retained position) again to everyone who may
 // see it — only agency, when set — each with the corrected_by they may see.
 func (b *Board) reput(id domain.ReportID, agency domain.AgencyID) {
 	if r := b.reports[id]; r != nil {
-		b.putVariants(agency, r.list, b.listOf(r.correctedBy), CollReports, id.String(),
-			func(with bool) any { return b.renderReport(r, with) })
+		l := b.listOf(id)
+		b.putVariants(agency, l, b.listOf(b.correctorOf(id)), CollReports, id.String(),
+			func(with bool) any { return b.renderReport(r, l, with) })
 		return
 	}
 	if t, p, l := b.retainedPoint(id); p != nil {
-		b.putVariants(agency, l, b.listOf(p.correctedBy), CollTrack, id.String(),
+		b.putVariants(agency, l, b.listOf(b.correctorOf(id)), CollTrack, id.String(),
 			func(with bool) any { return b.renderPoint(t, p, l, with) })
 	}
 }
@@ -289,14 +232,16 @@ func (b *Board) putVariants(agency domain.AgencyID, l, k listID, collection, key
 	b.put(b.aud.spec(agency, []listID{l}, []listID{k}), collection, key, render(false))
 }
 
-func (b *Board) renderReport(r *report, withCorrector bool) Report {
+// renderReport renders a retained report of list l.
+func (b *Board) renderReport(r *report, l listID, withCorrector bool) Report {
+	links := b.corrections[r.id]
 	v := Report{
 		Report: r.id, Unit: r.unit, Type: r.typ, OccurredAt: r.occurred, RecordedAt: r.recorded,
-		LateBySeconds: int64(r.lateBy / time.Second), Marking: b.aud.lists[r.list][0], Corrects: r.corrects,
+		LateBySeconds: int64(r.lateBy / time.Second), Marking: b.aud.lists[l][0], Corrects: links.corrects,
 		Body: r.body,
 	}
 	if withCorrector {
-		v.CorrectedBy = r.correctedBy
+		v.CorrectedBy = links.correctedBy
 	}
 	if r.retraction != nil {
 		rt := *r.retraction

@@ -2,7 +2,6 @@ package board
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 
@@ -25,8 +24,11 @@ import (
 // (they make the tracks) and their retractions, and relaxations (they
 // reveal entries, at their original place).
 //
-// The board keeps every entry (they are rare next to position reports);
-// a view shows the latest Limits.SignificantLength it may see.
+// A view shows the latest Limits.SignificantLength entries it may see; the
+// board keeps the latest SignificantLength of each audience (see
+// window.go): of every participant, and of each marking list, for the
+// entries about a report (a report's own and its retraction's), which
+// share its list.
 
 // entry is a line of the log with the report whose audience it shares.
 type entry struct {
@@ -71,18 +73,67 @@ func (b *Board) eventEntry(env projections.Envelope, summary string) Entry {
 	}
 }
 
-// addEntry keeps an entry in order and shows it to its audience.
+// addEntry keeps an entry in the window of its audience and shows it to
+// that audience (even when it left the window at once: every client's
+// trim drops it as the board did).
 func (b *Board) addEntry(e *entry) {
 	if b.entryByKey[e.Key] != nil {
 		return
 	}
-	i := len(b.entries)
-	for i > 0 && e.before(b.entries[i-1]) {
-		i--
-	}
-	b.entries = slices.Insert(b.entries, i, e)
-	b.entryByKey[e.Key] = e
+	b.keepEntry(e, b.entryWindow(e))
 	b.put(b.entrySpec(e, domain.AgencyID{}), CollSignificant, e.Key, e.Entry)
+}
+
+// entryWindow is the index in Board.entries of the window of an entry's
+// audience: 0 for every participant's, l+1 for marking list l's.
+func (b *Board) entryWindow(e *entry) int {
+	if e.subject.IsZero() {
+		return 0
+	}
+	return int(b.listOf(e.subject)) + 1
+}
+
+// keepEntry puts an entry in window w; the entry that leaves it is gone
+// for good.
+func (b *Board) keepEntry(e *entry, w int) {
+	b.entries = grown(b.entries, w+1)
+	b.entryByKey[e.Key] = e
+	kept, out, dropped := keepLatest(b.entries[w], e, b.cfg.SignificantLength, (*entry).before)
+	b.entries[w] = kept
+	if dropped {
+		delete(b.entryByKey, out.Key)
+	}
+}
+
+// moveEntries moves the retained entries about report id from the window
+// of marking list old to that of l, where they may fall out at once.
+func (b *Board) moveEntries(id domain.ReportID, old, l listID) {
+	from := int(old) + 1
+	if old == l || from >= len(b.entries) {
+		return
+	}
+	for {
+		w, e, ok := takeFrom(b.entries[from], func(e *entry) bool { return e.subject == id })
+		if !ok {
+			return
+		}
+		b.entries[from] = w
+		b.keepEntry(e, int(l)+1)
+	}
+}
+
+// reportEntries returns the retained entries about report id, whose
+// marking list is l: its own and its retraction's, in order.
+func (b *Board) reportEntries(id domain.ReportID, l listID) []*entry {
+	var out []*entry
+	if w := int(l) + 1; w < len(b.entries) {
+		for _, e := range b.entries[w] {
+			if e.subject == id {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
 }
 
 // entrySpec is the audience of an entry, narrowed to agency when set.
@@ -162,13 +213,14 @@ func reportEntry(r *report, summary string) *entry {
 	}
 }
 
-// retractionEntry is the entry of a retraction of report r.
-func retractionEntry(r *report, id domain.ReportID, reason string, occurred, recorded time.Time) *entry {
+// retractionEntry is the entry of retraction e of a report other than a
+// position, by the report's unit (a field log retracts its own reports).
+func retractionEntry(e *fieldlog.ReportRetracted, occurred, recorded time.Time) *entry {
 	return &entry{
 		Entry: Entry{
-			Key: id.String(), Type: fieldlog.ReportRetractedType, OccurredAt: occurred, RecordedAt: recorded,
-			Summary: "Report retracted: " + reason, Report: r.id, Unit: r.unit,
+			Key: e.ReportID.String(), Type: fieldlog.ReportRetractedType, OccurredAt: occurred, RecordedAt: recorded,
+			Summary: "Report retracted: " + e.Reason, Report: e.Retracts, Unit: e.UnitID,
 		},
-		subject: r.id,
+		subject: e.Retracts,
 	}
 }

@@ -11,17 +11,20 @@ import (
 
 // A snapshot holds the board's whole state — its config, position, clock,
 // the interned marking lists and audiences with their clocks, every item,
-// the rings of every track, the index of every position report and the
-// compliance flags — in
-// the order the board keeps them, so that a restored board shows every
-// agency the same View and returns the same Deltas for every following
-// event. The indexes that only speed lookups up (maps by ID, the interning
-// keys, the tracks by unit) are rebuilt, and everything the board relies
-// on is checked: an inconsistent snapshot is an error, never a board that
-// could panic later. Report bodies travel as their JSON, as in the log.
+// the rings of every track, the index of every report with the links of
+// corrections, the windows of retained reports and significant-events
+// entries, and the compliance flags — in the order the board keeps them,
+// so that a restored board shows every agency the same View and returns
+// the same Deltas for every following event. The indexes that only speed
+// lookups up (maps by ID, the interning keys, the tracks by unit) are
+// rebuilt, and everything the board relies on is checked: an inconsistent
+// snapshot is an error, never a board that could panic later. Report
+// bodies travel as their JSON, as in the log.
 const (
-	snapshotKind    wire.Kind = 'B'
-	snapshotVersion uint64    = 2 // 2: compliance flags
+	snapshotKind wire.Kind = 'B'
+	// snapshotVersion 2: compliance flags; 3: windows of reports and
+	// entries, the index of every report.
+	snapshotVersion uint64 = 3
 )
 
 var _ encoding.BinaryMarshaler = (*Board)(nil)
@@ -33,6 +36,7 @@ func (b *Board) MarshalBinary() ([]byte, error) {
 	e := encoder{wire.NewWriter(snapshotKind, snapshotVersion, b.snapshotSizeHint())}
 	e.Int(b.cfg.TrackLength)
 	e.Int(b.cfg.SignificantLength)
+	e.Int(b.cfg.ReportLength)
 	e.UUID(b.id.UUID())
 	e.String(b.position)
 	e.Uvarint(b.events)
@@ -40,9 +44,9 @@ func (b *Board) MarshalBinary() ([]byte, error) {
 	e.audiences(&b.aud)
 	e.operation(b)
 	e.tracks(b.trackList)
-	e.points(b.points)
-	e.links(b.pointLinks)
-	if err := e.reports(b.reportOrder); err != nil {
+	e.index(b.index)
+	e.corrections(b.corrections)
+	if err := e.reports(b.reportWindows); err != nil {
 		return nil, fmt.Errorf("board %s snapshot: %w", b.id, err)
 	}
 	e.entries(b.entries)
@@ -68,7 +72,7 @@ func Restore(data []byte) (*Board, error) {
 }
 
 func (d *decoder) board() (*Board, error) {
-	cfg := Config{TrackLength: d.Int(), SignificantLength: d.Int()}
+	cfg := Config{TrackLength: d.Int(), SignificantLength: d.Int(), ReportLength: d.Int()}
 	if err := cfg.Validate(); err != nil && d.Err() == nil {
 		d.Failf("%v", err)
 	}
@@ -84,10 +88,9 @@ func (d *decoder) board() (*Board, error) {
 	d.audiences(&b.aud)
 	d.operation(b)
 	d.tracks(b)
-	d.points(b)
-	d.links(b)
-	d.reports(b)
+	d.index(b)
 	d.corrections(b)
+	d.reports(b)
 	d.entries(b)
 	d.flags(b)
 	if err := d.Done(); err != nil {
@@ -99,7 +102,7 @@ func (d *decoder) board() (*Board, error) {
 // snapshotSizeHint estimates the length of the board's snapshot, so that
 // MarshalBinary allocates its buffer once.
 func (b *Board) snapshotSizeHint() int {
-	n := 4096 + 19*len(b.points) + 48*len(b.pointLinks) + 140*len(b.reportOrder) + 150*len(b.entries) +
+	n := 4096 + 19*len(b.index) + 48*len(b.corrections) + 110*len(b.reports) + 150*len(b.entryByKey) +
 		160*(len(b.orgUnits)+len(b.positions)+len(b.units)+len(b.tasks))
 	for _, t := range b.trackList {
 		for _, r := range t.rings {

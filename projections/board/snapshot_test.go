@@ -19,8 +19,8 @@ import (
 )
 
 // TestSnapshotContinuesAsTheOriginal is the snapshot's property, over the
-// random logs of TestDeltasReplayToTheView cut at the start, at a random
-// event and at the end: a board restored from a snapshot taken at the cut
+// random logs of TestDeltasReplayToTheView (which overflow its small
+// windows) cut at the start, at a random event and at the end: a board restored from a snapshot taken at the cut
 // shows every agency the same View as the original, then returns for
 // every following event the same Delta as the original (as every agency
 // sees it, and with the same changes and audiences), and ends with the
@@ -28,7 +28,7 @@ import (
 // for even seeds and Apply for odd ones, as a rebuild or a live board
 // would be.
 func TestSnapshotContinuesAsTheOriginal(t *testing.T) {
-	cfg := board.Config{TrackLength: 3, SignificantLength: 4}
+	cfg := board.Config{TrackLength: 2, SignificantLength: 3, ReportLength: 3}
 	for seed := range uint64(8) {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			g := newGenerator(t, seed)
@@ -90,7 +90,7 @@ func TestSnapshotOfABusyBoard(t *testing.T) {
 func TestSnapshotOfEveryItem(t *testing.T) {
 	l := everyItem()
 	for cut := range len(l.envs) + 1 {
-		original := dt.Must(board.New(opID, board.Config{TrackLength: 2, SignificantLength: 5}))
+		original := dt.Must(board.New(opID, board.Config{TrackLength: 2, SignificantLength: 5, ReportLength: 2}))
 		for _, env := range l.envs[:cut] {
 			original.Apply(env)
 		}
@@ -276,6 +276,8 @@ func TestRestoreRejects(t *testing.T) {
 	router[0] = data[0] // another read model's snapshot in the board's format version
 	newer := slices.Clone(data)
 	newer[0]++ // the format version, a one-byte uvarint
+	older := slices.Clone(data)
+	older[0] = 2 // before the windows of reports: every report kept
 	tests := []struct {
 		name string
 		data []byte
@@ -283,6 +285,7 @@ func TestRestoreRejects(t *testing.T) {
 	}{
 		{name: "nothing", data: nil, want: projections.ErrSnapshotCorrupt},
 		{name: "a newer format version", data: newer, want: projections.ErrSnapshotVersion},
+		{name: "format version 2", data: older, want: projections.ErrSnapshotVersion},
 		{name: "a router's snapshot", data: router, want: projections.ErrSnapshotCorrupt},
 		{name: "a body the decoder does not consume", data: board.SealSnapshot(append(board.SnapshotBody(data), 0)), want: projections.ErrSnapshotCorrupt},
 	}
@@ -335,7 +338,7 @@ func FuzzRestore(f *testing.F) {
 		g := newGenerator(f, seed)
 		g.run(60)
 		cut := len(g.log.envs) / 2
-		b := dt.Must(board.New(opID, board.Config{TrackLength: 2, SignificantLength: 3}))
+		b := dt.Must(board.New(opID, board.Config{TrackLength: 2, SignificantLength: 3, ReportLength: 3}))
 		for _, env := range g.log.envs[:cut] {
 			b.Fold(env)
 		}

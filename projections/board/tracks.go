@@ -11,23 +11,20 @@ import (
 )
 
 // Tracks keep, per unit and per marking list, the latest TrackLength
-// positions (by field time): a ring per list. That is exactly enough for
-// every agency's window, whatever it may see: a position leaves its ring
-// only when TrackLength later positions of the same list arrived, and
-// whoever may see it may see those too, so it was out of their window
-// anyway. Visibility only grows (relaxations, new participants), so it
-// stays out. Memory is bounded by units × lists × TrackLength, however
-// many positions are folded; only a small index of every report's list is
-// kept, for corrections, retractions and relaxations.
+// positions (by field time): a ring per list, the window of that list in
+// the unit's track (see window.go). Memory is bounded by units × lists ×
+// TrackLength, however many positions are folded; the index (index.go)
+// knows every position report, for corrections, retractions and
+// relaxations.
 
-// point is a position report as kept in a ring.
+// point is a position report as kept in a ring; what it corrects or is
+// corrected by is in the board's corrections.
 type point struct {
-	id                    domain.ReportID
-	occurred, recorded    time.Time
-	at                    geo.Point
-	source                fieldlog.Source
-	corrects, correctedBy domain.ReportID
-	retracted             bool
+	id                 domain.ReportID
+	occurred, recorded time.Time
+	at                 geo.Point
+	source             fieldlog.Source
+	retracted          bool
 }
 
 // before orders points by field time, then report ID.
@@ -162,13 +159,6 @@ func (t *track) ringFor(l listID, size int) *ring {
 	return r
 }
 
-// pointRef is what the board remembers of every position report: its
-// marking list and its unit's track (an index into Board.trackList).
-type pointRef struct {
-	list  listID
-	track int32
-}
-
 func (b *Board) track(unit domain.UnitID) *track {
 	if t := b.tracks[unit]; t != nil {
 		return t
@@ -198,14 +188,8 @@ func (b *Board) positionReported(ev domain.Event, e *fieldlog.PositionReported) 
 		l = b.aud.list(markingList{e.Marking})
 		t.lastMarking, t.lastList = e.Marking, l
 	}
-	b.points[e.ReportID] = pointRef{list: l, track: t.index}
-	p := point{
-		id: e.ReportID, occurred: ev.OccurredAt, recorded: ev.RecordedAt, at: e.Point, source: e.Source,
-		corrects: e.Corrects,
-	}
-	if !e.Corrects.IsZero() {
-		b.pointLinks[e.ReportID] = &links{corrects: e.Corrects}
-	}
+	b.indexReport(e.ReportID, reportRef{list: l, track: t.index}, e.Corrects)
+	p := point{id: e.ReportID, occurred: ev.OccurredAt, recorded: ev.RecordedAt, at: e.Point, source: e.Source}
 	// A point older than its ring's latest is in nobody's window: it is
 	// not shown, but a correction still marks what it corrects.
 	if b.ringFor(t, l).insert(p) {
@@ -224,8 +208,8 @@ func (b *Board) ringFor(t *track, l listID) *ring { return t.ringFor(l, b.cfg.Tr
 
 // retainedPoint returns a position report still in its ring, or nil.
 func (b *Board) retainedPoint(id domain.ReportID) (*track, *point, listID) {
-	ref, ok := b.points[id]
-	if !ok {
+	ref, ok := b.index[id]
+	if !ok || !ref.isPosition() {
 		return nil, nil, noList
 	}
 	t := b.trackList[ref.track]
@@ -237,13 +221,15 @@ func (b *Board) retainedPoint(id domain.ReportID) (*track, *point, listID) {
 	return t, nil, ref.list
 }
 
+// renderPoint renders a retained point of list l in track t.
 func (b *Board) renderPoint(t *track, p *point, l listID, withCorrector bool) TrackPoint {
+	links := b.corrections[p.id]
 	v := TrackPoint{
 		Report: p.id, Unit: t.unit, OccurredAt: p.occurred, RecordedAt: p.recorded, Point: p.at, Source: p.source,
-		Marking: b.aud.lists[l][0], Corrects: p.corrects, Retracted: p.retracted,
+		Marking: b.aud.lists[l][0], Corrects: links.corrects, Retracted: p.retracted,
 	}
 	if withCorrector {
-		v.CorrectedBy = p.correctedBy
+		v.CorrectedBy = links.correctedBy
 	}
 	return v
 }

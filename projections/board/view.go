@@ -43,8 +43,9 @@ type View struct {
 	Tracks []Track `json:"tracks,omitempty"`
 	// Tasks are the open tasks, by ID.
 	Tasks []Task `json:"tasks,omitempty"`
-	// Reports are the field reports other than positions, in the order
-	// they were recorded (recorded_at, then ID).
+	// Reports are the latest Limits.ReportLength field reports other than
+	// positions the agency may see, in the order they were recorded
+	// (recorded_at, then ID).
 	Reports []Report `json:"reports,omitempty"`
 	// Significant is the significant-events log, newest last (recorded_at,
 	// then key), at most Limits.SignificantLength entries.

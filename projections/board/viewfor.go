@@ -67,13 +67,36 @@ func (b *Board) viewOperation(v *View) {
 	slices.SortFunc(v.Tasks, func(a, b Task) int { return a.Task.Compare(b.Task) })
 }
 
+// viewReports shows the latest ReportLength reports of the lists viewer
+// may see.
 func (b *Board) viewReports(v *View, vis *visibility) {
-	v.Reports = make([]Report, 0, len(b.reportOrder))
-	for _, r := range b.reportOrder {
-		if vis.list(r.list) {
-			v.Reports = append(v.Reports, b.renderReport(r, vis.list(b.listOf(r.correctedBy))))
+	var rs []listedReport
+	for l, w := range b.reportWindows {
+		if len(w) > 0 && vis.list(listID(l)) {
+			for _, r := range w {
+				rs = append(rs, listedReport{r, listID(l)})
+			}
 		}
 	}
+	slices.SortFunc(rs, func(p, q listedReport) int {
+		if p.before(q.report) {
+			return -1
+		}
+		return 1
+	})
+	if n := b.cfg.ReportLength; len(rs) > n {
+		rs = rs[len(rs)-n:]
+	}
+	v.Reports = make([]Report, len(rs))
+	for i, r := range rs {
+		v.Reports[i] = b.renderReport(r.report, r.list, vis.list(b.listOf(b.correctorOf(r.id))))
+	}
+}
+
+// listedReport is a retained report with its list.
+type listedReport struct {
+	*report
+	list listID
 }
 
 // listed is a point with the list of the ring it is in.
@@ -107,20 +130,31 @@ func (b *Board) viewTracks(v *View, vis *visibility) {
 		}
 		tr := Track{Unit: t.unit, Points: make([]TrackPoint, len(pts))}
 		for i, p := range pts {
-			tr.Points[i] = b.renderPoint(t, p.point, p.list, vis.list(b.listOf(p.correctedBy)))
+			tr.Points[i] = b.renderPoint(t, p.point, p.list, vis.list(b.listOf(b.correctorOf(p.id))))
 		}
 		v.Tracks = append(v.Tracks, tr)
 	}
 }
 
+// viewSignificant shows the latest SignificantLength entries viewer may
+// see: of every participant's window and of the lists it may see.
 func (b *Board) viewSignificant(v *View, vis *visibility) {
-	var rev []Entry
-	for i := len(b.entries) - 1; i >= 0 && len(rev) < b.cfg.SignificantLength; i-- {
-		e := b.entries[i]
-		if e.subject.IsZero() || vis.list(b.listOf(e.subject)) {
-			rev = append(rev, e.Entry)
+	var es []*entry
+	for w, entries := range b.entries {
+		if w == 0 || len(entries) > 0 && vis.list(listID(w-1)) {
+			es = append(es, entries...)
 		}
 	}
-	slices.Reverse(rev)
-	v.Significant = rev
+	slices.SortFunc(es, func(e, f *entry) int {
+		if e.before(f) {
+			return -1
+		}
+		return 1
+	})
+	if n := b.cfg.SignificantLength; len(es) > n {
+		es = es[len(es)-n:]
+	}
+	for _, e := range es {
+		v.Significant = append(v.Significant, e.Entry)
+	}
 }

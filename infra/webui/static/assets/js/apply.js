@@ -238,6 +238,12 @@ function putItem(view, collection, value) {
     const n = view.limits?.significant_length ?? 0;
     if (view.significant.length > n) view.significant = view.significant.slice(view.significant.length - n);
   }
+  if (collection === "reports") {
+    // A view without report_length (from a server that kept every
+    // report) keeps every report.
+    const n = view.limits?.report_length ?? 0;
+    if (n > 0 && view.reports.length > n) view.reports = view.reports.slice(view.reports.length - n);
+  }
 }
 
 function putTrackPoint(view, p) {
