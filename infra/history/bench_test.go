@@ -102,10 +102,13 @@ func bulkLog(tb testing.TB, n int) (*sqlite.Store, *eventlog.Codec, []projection
 // BenchmarkBoardAsOf measures the board of an operation of 100,000 events
 // as of an arbitrary position, seen by one agency (FrameAt, then View),
 // on a real SQLite log that also holds another operation's events:
-// "snapshots" with the default snapshot spacing, "fold_from_zero" the
-// same-run baseline without snapshots (every event of the operation up to
-// the position read by stream and folded), and "occurred_at" the field-
-// clock board, which always folds every event.
+// "snapshots" with the default snapshot spacing and the whole index in
+// memory, "snapshots_saved" the same with the index saved to checkpoint
+// parts (files) every 4,096 events and what was saved loaded back from
+// them (as serve runs it), "fold_from_zero" the same-run baseline without
+// snapshots (every event of the operation up to the position read by
+// stream and folded), and "occurred_at" (and "occurred_at_saved") the
+// field-clock board, which always folds every event.
 func BenchmarkBoardAsOf(b *testing.B) {
 	store, codec, envs := bulkLog(b, 111_000)
 	quiet := slog.New(slog.DiscardHandler)
@@ -120,6 +123,11 @@ func BenchmarkBoardAsOf(b *testing.B) {
 	index := func(every int) *history.History {
 		h := dt.Must(history.New(history.Config{Reader: store, Decoder: codec, SnapshotEvery: every, Logger: quiet}))
 		apply(b, h, envs)
+		return h
+	}
+	saved := func(b *testing.B) *history.History {
+		h := dt.Must(history.New(history.Config{Reader: store, Decoder: codec, Logger: quiet}))
+		applySavingTo(b, h, envs, partsDir(b), saveEvery)
 		return h
 	}
 	ctx := context.Background()
@@ -139,9 +147,9 @@ func BenchmarkBoardAsOf(b *testing.B) {
 		reportCPU(b, cpu)
 	}
 	b.Run("snapshots", func(b *testing.B) { asOf(b, index(history.DefaultSnapshotEvery)) })
+	b.Run("snapshots_saved", func(b *testing.B) { asOf(b, saved(b)) })
 	b.Run("fold_from_zero", func(b *testing.B) { asOf(b, index(1<<40)) })
-	b.Run("occurred_at", func(b *testing.B) {
-		h := index(history.DefaultSnapshotEvery)
+	occurredAt := func(b *testing.B, h *history.History) {
 		last := envs[len(envs)-1].Event.OccurredAt
 		b.ReportAllocs()
 		b.ResetTimer()
@@ -154,7 +162,9 @@ func BenchmarkBoardAsOf(b *testing.B) {
 			_ = f.View(agB)
 		}
 		reportCPU(b, cpu)
-	})
+	}
+	b.Run("occurred_at", func(b *testing.B) { occurredAt(b, index(history.DefaultSnapshotEvery)) })
+	b.Run("occurred_at_saved", func(b *testing.B) { occurredAt(b, saved(b)) })
 }
 
 // reportCPU reports the process's CPU time per iteration since start: on a

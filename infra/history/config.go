@@ -19,6 +19,9 @@ const (
 	DefaultChunkSize = 2048
 	// DefaultReadPage is how many events one ReadStream call returns.
 	DefaultReadPage = 1024
+	// DefaultChunkCache is how many index chunks loaded back from their
+	// parts stay decoded (about 130 KB each with the default chunk size).
+	DefaultChunkCache = 64
 )
 
 // Config configures History. Reader and Decoder are required.
@@ -36,6 +39,10 @@ type Config struct {
 	// ChunkSize is how many index entries a checkpoint part holds.
 	// Defaults to DefaultChunkSize.
 	ChunkSize int
+	// ChunkCache is how many index chunks loaded back from their saved
+	// parts (see SetPartLoader) stay decoded for the next reads. Defaults
+	// to DefaultChunkCache.
+	ChunkCache int
 	// ReadPage is how many events one stream read returns. Defaults to
 	// DefaultReadPage.
 	ReadPage int
@@ -53,6 +60,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.ReadPage == 0 {
 		c.ReadPage = DefaultReadPage
+	}
+	if c.ChunkCache == 0 {
+		c.ChunkCache = DefaultChunkCache
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -80,6 +90,9 @@ func (c Config) Validate() error {
 	}
 	if c.ReadPage < 0 {
 		errs = append(errs, fmt.Errorf("history config: read page %d must not be negative", c.ReadPage))
+	}
+	if c.ChunkCache < 0 {
+		errs = append(errs, fmt.Errorf("history config: chunk cache %d must not be negative", c.ChunkCache))
 	}
 	return errors.Join(errs...)
 }

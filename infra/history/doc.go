@@ -15,15 +15,38 @@
 // checkpoint rewrites only the chunk being filled and the new ones, and one
 // part per snapshot, written once.
 //
-// The index keeps its entries in memory (about 64 bytes an event). A board
-// snapshot takes about 29 bytes per event folded (see projections/board),
-// so an operation's snapshots together take about 29 B × N² /
-// (2 × SnapshotEvery): 15 MB for 100,000 events, 1.5 GB for 1,000,000. With
-// a part loader (SetPartLoader; serve gives it the runner), a snapshot's
-// bytes are dropped from memory once a checkpoint saved them and read back
-// from the checkpoint file when a frame starts from it (a few milliseconds
-// for a 100,000-event board); without one they stay in memory. Restoring a
-// checkpoint still reads every part once, at start.
+// The index keeps in memory, per operation, only the chunk being filled
+// (at most Config.ChunkSize entries of 64 bytes) and a summary of each full
+// chunk (first and last positions, earliest and latest recorded and
+// occurred times: about 100 bytes per 2,048 events), once a part loader is
+// set (SetPartLoader; serve gives it the runner): a full chunk's entries
+// leave memory at the checkpoint after the one that handed its part out
+// (that save is done by then), and are loaded back from the checkpoint
+// file into a small cache (Config.ChunkCache chunks, least recently used
+// first out) when a read needs them. The summaries find a position
+// (FrameAt, Events: a binary search, then one chunk), the end of the
+// events recorded by a time (PositionAt: likewise, on the latest recorded
+// time so far) and skip chunks outside a time window (Timeline,
+// FrameOccurredAt); a long read goes chunk after chunk and holds one at a
+// time. A board snapshot takes about 29 bytes per event folded (see
+// projections/board), so an operation's snapshots together take about
+// 29 B × N² / (2 × SnapshotEvery); they too leave memory once saved and
+// are read back when a frame starts from one. For an operation of 100,000
+// events (BenchmarkIndexHeap, docs/BENCHMARKS.md) the index then takes
+// about 11 bytes an event beside its live board, of which 3 are the
+// router's task routes (projections.Router, which does not forget them),
+// against 86 when every entry stayed in memory. Without a part loader (an
+// offline tool, the tests) nothing leaves memory.
+//
+// Restoring a checkpoint decodes each chunk part once, to check it against
+// the others and the snapshots and to summarise it; with a part loader it
+// then keeps only the summaries and the last, partial chunk, and no
+// snapshot bytes. (The runner still reads every part from its file to
+// hand them to Restore, so a start holds them all for a moment.) A read
+// that needs a dropped part which cannot be loaded back (not saved,
+// unreadable, damaged; or, after a failed save, not written until the
+// next save succeeds) fails with ErrPartUnavailable; a board snapshot that
+// cannot be only costs a fold from the operation's first event.
 //
 // # Frames
 //

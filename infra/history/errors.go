@@ -12,4 +12,8 @@ var (
 	// ErrBeforeFirstEvent is returned by PositionAt for a time before the
 	// operation's first event: its board was empty then.
 	ErrBeforeFirstEvent = errors.New("history: before the operation's first event")
+	// ErrPartUnavailable is returned when a part of the index that left
+	// memory once saved (an index chunk, a board snapshot) cannot be loaded
+	// back: no part loader, not saved, unreadable or damaged.
+	ErrPartUnavailable = errors.New("history: saved index part unavailable")
 )

@@ -40,71 +40,11 @@ type History struct {
 	folded eventstore.Position // the last event folded; zero before any
 	any    bool                // whether any event was folded
 
-	// parts loads saved checkpoint parts (SetPartLoader); nil keeps every
-	// snapshot in memory.
+	// parts loads saved checkpoint parts (SetPartLoader); nil keeps the
+	// whole index in memory.
 	parts atomic.Pointer[PartLoader]
-}
-
-// PartLoader loads a saved checkpoint part of a projection
-// (*projector.Runner and *projector.CheckpointStore are ones).
-type PartLoader interface {
-	LoadPart(ctx context.Context, projection, part string) ([]byte, bool, error)
-}
-
-// SetPartLoader lets History drop its board snapshots from memory once
-// they are saved with a checkpoint, and load them back when a frame needs
-// one. Without it (the default) snapshots stay in memory.
-func (h *History) SetPartLoader(l PartLoader) {
-	if l == nil {
-		h.parts.Store(nil)
-		return
-	}
-	h.parts.Store(&l)
-}
-
-// dropSaved drops the bytes of x's snapshots that an earlier checkpoint
-// handed out (so they are saved, or pending in the checkpoint store after
-// a failed save, to be written with this one), when parts can be loaded.
-// Called with applyMu held, from Checkpoint.
-func (h *History) dropSaved(x *opIndex) {
-	if h.parts.Load() == nil {
-		return
-	}
-	h.mu.RLock()
-	snaps := x.snapshots
-	h.mu.RUnlock()
-	for _, s := range snaps {
-		if !slices.Contains(x.dirtySnaps, s.n) {
-			s.blob.drop()
-		}
-	}
-}
-
-// snapshotBytes returns the board bytes of snapshot s of operation op:
-// from memory, or else loaded from its saved checkpoint part.
-func (h *History) snapshotBytes(ctx context.Context, op domain.OperationID, s snapshot) ([]byte, error) {
-	if b := s.blob.bytes(); b != nil {
-		return b, nil
-	}
-	l := h.parts.Load()
-	if l == nil {
-		return nil, fmt.Errorf("snapshot %d dropped with no part loader", s.n)
-	}
-	data, ok, err := (*l).LoadPart(ctx, Name, snapPart(op, s.n))
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, fmt.Errorf("snapshot %d is not saved (yet)", s.n)
-	}
-	got, board, err := decodeSnapshot(data)
-	if err != nil {
-		return nil, err
-	}
-	if got.events != s.events || got.pos != s.pos {
-		return nil, fmt.Errorf("%w: saved snapshot %d does not match the index", projections.ErrSnapshotCorrupt, s.n)
-	}
-	return board, nil
+	// cache keeps the chunks loaded back from their parts last.
+	cache *chunkCache
 }
 
 // New returns History with an empty index.
@@ -113,7 +53,7 @@ func New(cfg Config) (*History, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("history: new: %w", err)
 	}
-	h := &History{cfg: cfg, log: cfg.Logger.With(slog.String("component", "history"))}
+	h := &History{cfg: cfg, log: cfg.Logger.With(slog.String("component", "history")), cache: newChunkCache(cfg.ChunkCache)}
 	h.empty()
 	return h, nil
 }
@@ -127,6 +67,7 @@ func (h *History) empty() {
 	h.ops = map[domain.OperationID]*opIndex{}
 	h.dir = nil
 	h.folded, h.any = eventstore.Position{}, false
+	h.cache.clear()
 }
 
 // Projection returns the history index as the projector.Runner keeps it
@@ -176,7 +117,7 @@ func (h *History) index(op domain.OperationID) (view, []dirEntry, eventstore.Pos
 	if x == nil {
 		return view{}, nil, eventstore.Position{}, fmt.Errorf("operation %s: %w", op, ErrUnknownOperation)
 	}
-	return x.view(), slices.Clip(h.dir), h.folded, nil
+	return x.view(h.cfg.ChunkSize), slices.Clip(h.dir), h.folded, nil
 }
 
 // resolve turns a cursor into the position it stands for in an index that
@@ -218,14 +159,17 @@ func (h *History) FrameAt(ctx context.Context, op domain.OperationID, at eventst
 }
 
 func (h *History) frameAt(ctx context.Context, v view, dir []dirEntry, pos eventstore.Position) (*Frame, error) {
-	n := v.upTo(pos)
+	n, err := h.upTo(ctx, v, pos)
+	if err != nil {
+		return nil, err
+	}
 	snap, fromSnapshot := v.snapshotBefore(n)
 	from := 0
 	if fromSnapshot {
 		from = snap.events
 	}
 	// Read the events after the snapshot while it is restored.
-	events := h.prefetch(ctx, v, v.entries[from:n])
+	events := h.prefetch(ctx, v, from, n, selection{})
 	b, err := h.startBoard(ctx, v.id, snap, fromSnapshot)
 	if err != nil {
 		events.stop()
@@ -234,11 +178,11 @@ func (h *History) frameAt(ctx context.Context, v view, dir []dirEntry, pos event
 	if b.Events() == 0 {
 		// The snapshot was unusable: the events before it are needed too.
 		events.stop()
-		from, events = 0, h.prefetch(ctx, v, v.entries[:n])
+		from, events = 0, h.prefetch(ctx, v, 0, n, selection{})
 	}
 	f := newFrame(v.id, b, directoryAt(dir, func(d *dirEntry) bool { return !pos.Less(d.pos) }), eventstore.Position{})
 	if from > 0 {
-		f.pos = v.entries[from-1].pos
+		f.pos = snap.pos
 	}
 	err = events.each(func(env projections.Envelope, rec *eventstore.RecordedEvent) error {
 		f.fold(env, rec.Position)
@@ -254,6 +198,23 @@ func (h *History) frameAt(ctx context.Context, v view, dir []dirEntry, pos event
 		}
 	}
 	return f, nil
+}
+
+// upTo returns how many of v's entries are at or before p: it finds the
+// chunk by the summaries and loads at most that one chunk.
+func (h *History) upTo(ctx context.Context, v view, p eventstore.Position) (int, error) {
+	n, _ := slices.BinarySearchFunc(v.chunks, p, func(c *chunk, p eventstore.Position) int { return c.last.Compare(p) })
+	switch {
+	case n < len(v.chunks) && p.Less(v.chunks[n].first):
+		return n * v.chunkSize, nil
+	case n < len(v.chunks) && p == v.chunks[n].last:
+		return (n + 1) * v.chunkSize, nil
+	}
+	d, err := h.chunkAt(ctx, v, n)
+	if err != nil {
+		return 0, err
+	}
+	return n*v.chunkSize + entriesUpTo(d.entries, p), nil
 }
 
 // startBoard returns the board to fold from: the snapshot restored when
@@ -286,15 +247,43 @@ func (h *History) PositionAt(ctx context.Context, op domain.OperationID, t time.
 	if err != nil {
 		return eventstore.Position{}, fmt.Errorf("history: position at: %w", err)
 	}
-	limit := t.UnixNano()
-	n := 0
-	for n < len(v.entries) && v.entries[n].recorded <= limit {
-		n++
+	pos, ok, err := h.recordedBy(ctx, v, t.UnixNano())
+	if err != nil {
+		return eventstore.Position{}, fmt.Errorf("history: position at: %w", err)
 	}
-	if n == 0 {
+	if !ok {
 		return eventstore.Position{}, fmt.Errorf("history: operation %s at %s: %w", op, t.Format(time.RFC3339Nano), ErrBeforeFirstEvent)
 	}
-	return v.entries[n-1].pos, nil
+	return pos, nil
+}
+
+// recordedBy returns the position of the last entry of the run, from the
+// first, of entries recorded at or before limit; ok is false when the
+// first was recorded after it. The summaries find the chunk where the run
+// stops (every entry before a chunk whose recordedUpTo is at or before
+// limit was recorded by then), which is the only chunk loaded.
+func (h *History) recordedBy(ctx context.Context, v view, limit int64) (eventstore.Position, bool, error) {
+	n, _ := slices.BinarySearchFunc(v.chunks, limit, func(c *chunk, limit int64) int {
+		if c.recordedUpTo <= limit {
+			return -1
+		}
+		return 1
+	})
+	d, err := h.chunkAt(ctx, v, n)
+	if err != nil {
+		return eventstore.Position{}, false, err
+	}
+	i := 0
+	for i < len(d.entries) && d.entries[i].recorded <= limit {
+		i++
+	}
+	switch {
+	case i > 0:
+		return d.entries[i-1].pos, true, nil
+	case n > 0:
+		return v.chunks[n-1].last, true, nil
+	}
+	return eventstore.Position{}, false, nil
 }
 
 // Events calls fn for every event of the operation after `after` and up to
@@ -319,9 +308,15 @@ func (h *History) Events(ctx context.Context, op domain.OperationID, after, unti
 	if until.IsStart() {
 		return ctx.Err()
 	}
-	from, to := 0, v.upTo(hi)
+	to, err := h.upTo(ctx, v, hi)
+	if err != nil {
+		return fmt.Errorf("history: events of %s: %w", op, err)
+	}
+	from := 0
 	if !after.IsStart() {
-		from = v.upTo(lo)
+		if from, err = h.upTo(ctx, v, lo); err != nil {
+			return fmt.Errorf("history: events of %s: %w", op, err)
+		}
 	}
 	dirs := dirBetween(dir, lo, after.IsStart(), hi)
 	flush := func(before eventstore.Position, all bool) error {
@@ -334,7 +329,7 @@ func (h *History) Events(ctx context.Context, op domain.OperationID, after, unti
 		return nil
 	}
 	if to > from {
-		err = h.read(ctx, v, v.entries[from:to], func(env projections.Envelope, rec *eventstore.RecordedEvent) error {
+		err = h.read(ctx, v, from, to, selection{}, func(env projections.Envelope, rec *eventstore.RecordedEvent) error {
 			if err := flush(rec.Position, false); err != nil {
 				return err
 			}

@@ -12,14 +12,13 @@ import (
 )
 
 // entry is what the index knows of one event of an operation, without its
-// payload.
-// Strings and actors repeat, so they are interned per operation: an entry
-// takes 64 bytes.
+// payload. Strings and actors repeat, so they are interned per chunk (see
+// chunkData): an entry takes 64 bytes.
 type entry struct {
 	pos      eventstore.Position
-	stream   int32 // index in opIndex.streams
-	typ      int32 // index in opIndex.types
-	actor    int32 // index in opIndex.actors
+	stream   int32 // index in chunkData.streams
+	typ      int32 // index in chunkData.types
+	actor    int32 // index in chunkData.actors
 	revision uint64
 	recorded int64 // unix nanoseconds, server clock
 	occurred int64 // unix nanoseconds, field clock
@@ -57,19 +56,15 @@ func (b *snapshotBlob) bytes() []byte {
 
 func (b *snapshotBlob) drop() { b.p.Store(nil) }
 
-// opIndex is the index of one operation. entries, streams, types and
-// snapshots only grow (until a Reset or Restore replaces the whole index):
-// a reader may keep the slices it took under History.mu and read them
-// without the lock.
+// opIndex is the index of one operation: its entries in chunks of
+// Config.ChunkSize, the full ones in chunks and the one being filled in
+// tail. chunks, the tail's slices and snapshots only grow (until a Reset
+// or Restore replaces the whole index): a reader may keep the slices it
+// took under History.mu and read them without the lock.
 type opIndex struct {
 	id        domain.OperationID
-	entries   []entry
-	streams   []string
-	streamIDs map[string]int32
-	types     []string
-	typeIDs   map[string]int32
-	actors    []domain.Actor
-	actorIDs  map[domain.Actor]int32
+	chunks    []*chunk
+	tail      chunkBuilder
 	snapshots []snapshot
 	members   []domain.AgencyID // every agency that ever took part, in order of joining
 
@@ -78,6 +73,13 @@ type opIndex struct {
 	dirtyChunks  map[int]bool
 	dirtySnaps   []int
 	dirtyMembers bool
+	// handedOut is how many chunks were full at the previous checkpoint:
+	// those parts were handed out then, so they are saved by now (or
+	// pending in the checkpoint store after a failed save).
+	handedOut int
+	// resident is the first chunk whose entries were not dropped; every
+	// chunk before it was.
+	resident int
 }
 
 // join records the agencies an event makes take part in the operation and
@@ -101,62 +103,44 @@ func (x *opIndex) join(p domain.Payload) bool {
 }
 
 func newOpIndex(id domain.OperationID) *opIndex {
-	return &opIndex{id: id, streamIDs: map[string]int32{}, typeIDs: map[string]int32{}, actorIDs: map[domain.Actor]int32{}, dirtyChunks: map[int]bool{}}
+	return &opIndex{id: id, tail: newChunkBuilder(), dirtyChunks: map[int]bool{}}
 }
 
-func (x *opIndex) stream(s string) int32 {
-	if id, ok := x.streamIDs[s]; ok {
-		return id
+// add appends an entry to the tail and, when that fills it, seals it into
+// a chunk. Called with History.mu held for writing.
+func (x *opIndex) add(e entry, stream, typ string, actor domain.Actor, chunkSize int) {
+	x.tail.add(e, stream, typ, actor, chunkSize)
+	if len(x.tail.data.entries) < chunkSize {
+		return
 	}
-	id := int32(len(x.streams))
-	x.streams = append(x.streams, s)
-	x.streamIDs[s] = id
-	return id
+	var before *chunk
+	if len(x.chunks) > 0 {
+		before = x.chunks[len(x.chunks)-1]
+	}
+	x.chunks = append(x.chunks, newChunk(&x.tail.data, before))
+	x.tail = newChunkBuilder()
 }
 
-func (x *opIndex) typeID(t string) int32 {
-	if id, ok := x.typeIDs[t]; ok {
-		return id
-	}
-	id := int32(len(x.types))
-	x.types = append(x.types, t)
-	x.typeIDs[t] = id
-	return id
-}
-
-func (x *opIndex) actor(a domain.Actor) int32 {
-	if id, ok := x.actorIDs[a]; ok {
-		return id
-	}
-	id := int32(len(x.actors))
-	x.actors = append(x.actors, a)
-	x.actorIDs[a] = id
-	return id
+// count returns how many entries the index holds.
+func (x *opIndex) count(chunkSize int) int {
+	return len(x.chunks)*chunkSize + len(x.tail.data.entries)
 }
 
 // view is a consistent read-only view of an operation's index.
 type view struct {
 	id        domain.OperationID
-	entries   []entry
-	streams   []string
-	types     []string
-	actors    []domain.Actor
+	chunkSize int
+	chunks    []*chunk  // the full chunks
+	tail      chunkData // the chunk being filled, as it was
 	snapshots []snapshot
 }
 
-func (x *opIndex) view() view {
-	return view{id: x.id, entries: slices.Clip(x.entries), streams: slices.Clip(x.streams), types: slices.Clip(x.types),
-		actors: slices.Clip(x.actors), snapshots: slices.Clip(x.snapshots)}
+func (x *opIndex) view(chunkSize int) view {
+	return view{id: x.id, chunkSize: chunkSize, chunks: slices.Clip(x.chunks), tail: x.tail.data.clip(), snapshots: slices.Clip(x.snapshots)}
 }
 
-// upTo returns how many entries are at or before p.
-func (v view) upTo(p eventstore.Position) int {
-	i, found := slices.BinarySearchFunc(v.entries, p, func(e entry, p eventstore.Position) int { return e.pos.Compare(p) })
-	if found {
-		return i + 1
-	}
-	return i
-}
+// len returns how many entries the view holds.
+func (v view) len() int { return len(v.chunks)*v.chunkSize + len(v.tail.entries) }
 
 // snapshotBefore returns the latest snapshot of at most n events, if any.
 func (v view) snapshotBefore(n int) (snapshot, bool) {
@@ -165,6 +149,15 @@ func (v view) snapshotBefore(n int) (snapshot, bool) {
 		return snapshot{}, false
 	}
 	return v.snapshots[i-1], true
+}
+
+// entriesUpTo returns how many of entries are at or before p.
+func entriesUpTo(entries []entry, p eventstore.Position) int {
+	i, found := slices.BinarySearchFunc(entries, p, func(e entry, p eventstore.Position) int { return e.pos.Compare(p) })
+	if found {
+		return i + 1
+	}
+	return i
 }
 
 // dirEntry is one agency directory event, kept whole: directory events are

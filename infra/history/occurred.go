@@ -17,26 +17,25 @@ import (
 // by then: late reports recorded after t about what happened before it are
 // included, which no log position shows. No snapshot holds such a set of
 // events, so it reads and folds every event of the operation the index
-// knows: it costs a full fold (see docs/BENCHMARKS.md). The frame's
-// position is that of the last event folded.
+// knows, chunk after chunk: it costs a full fold (see docs/BENCHMARKS.md)
+// but holds one chunk of the index at a time. The frame's position is that
+// of the last event folded.
 func (h *History) FrameOccurredAt(ctx context.Context, op domain.OperationID, t time.Time) (*Frame, error) {
 	v, dir, _, err := h.index(op)
 	if err != nil {
 		return nil, fmt.Errorf("history: frame: %w", err)
 	}
 	limit := t.UnixNano()
-	keep := make([]entry, 0, len(v.entries))
-	for _, e := range v.entries {
-		if e.occurred <= limit {
-			keep = append(keep, e)
-		}
+	happened := selection{
+		skip: func(c *chunk) bool { return c.minOccurred > limit },
+		keep: func(_ *chunkData, e *entry) bool { return e.occurred <= limit },
 	}
 	b, err := board.New(op, h.cfg.Board)
 	if err != nil {
 		return nil, fmt.Errorf("history: frame of %s: %w", op, err)
 	}
 	f := newFrame(op, b, directoryAt(dir, func(d *dirEntry) bool { return !d.env.Event.OccurredAt.After(t) }), eventstore.Position{})
-	err = h.read(ctx, v, keep, func(env projections.Envelope, rec *eventstore.RecordedEvent) error {
+	err = h.read(ctx, v, 0, v.len(), happened, func(env projections.Envelope, rec *eventstore.RecordedEvent) error {
 		f.fold(env, rec.Position)
 		return nil
 	})

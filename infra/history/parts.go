@@ -58,10 +58,10 @@ func parsePartName(rest string) (domain.OperationID, int, error) {
 	return op, n, nil
 }
 
-// encodeChunk writes entries of x (one chunk) as a part. Streams and types
+// encodeChunk writes the entries of a chunk as a part. Streams and types
 // are written once per chunk, in a table.
-func encodeChunk(x *opIndex, entries []entry) []byte {
-	w := writer{b: make([]byte, 0, 64*len(entries)+256)}
+func encodeChunk(d *chunkData) []byte {
+	w := writer{b: make([]byte, 0, 64*len(d.entries)+256)}
 	w.uvarint(chunkVersion)
 	table := map[string]uint64{}
 	var names []string
@@ -73,17 +73,17 @@ func encodeChunk(x *opIndex, entries []entry) []byte {
 		names = append(names, s)
 		return table[s]
 	}
-	refs := make([][2]uint64, len(entries))
-	for i := range entries {
-		refs[i] = [2]uint64{ref(x.streams[entries[i].stream]), ref(x.types[entries[i].typ])}
+	refs := make([][2]uint64, len(d.entries))
+	for i := range d.entries {
+		refs[i] = [2]uint64{ref(d.streams[d.entries[i].stream]), ref(d.types[d.entries[i].typ])}
 	}
 	w.uvarint(uint64(len(names)))
 	for _, s := range names {
 		w.string(s)
 	}
-	w.uvarint(uint64(len(entries)))
-	for i := range entries {
-		e := &entries[i]
+	w.uvarint(uint64(len(d.entries)))
+	for i := range d.entries {
+		e := &d.entries[i]
 		w.uvarint(e.pos.Commit)
 		w.uvarint(e.pos.Prepare)
 		w.uvarint(refs[i][0])
@@ -92,7 +92,7 @@ func encodeChunk(x *opIndex, entries []entry) []byte {
 		w.varint(e.recorded)
 		w.varint(e.occurred)
 		w.varint(e.lateBy)
-		a := x.actors[e.actor]
+		a := d.actors[e.actor]
 		w.uuid(a.Agency.UUID())
 		w.uuid(a.Person.UUID())
 		w.uuid(a.Unit.UUID())
@@ -100,26 +100,31 @@ func encodeChunk(x *opIndex, entries []entry) []byte {
 	return w.seal()
 }
 
-// decodeChunk reads a chunk part into x, appending its entries.
-func decodeChunk(x *opIndex, data []byte) error {
+// minEntryBytes is the least an entry takes in a chunk part: three UUIDs
+// and eight varints.
+const minEntryBytes = 3*16 + 8
+
+// decodeChunk reads a chunk part: its entries, in log order, with their
+// tables.
+func decodeChunk(data []byte) (*chunkBuilder, error) {
 	r, err := open(data)
 	if err != nil {
-		return fmt.Errorf("%w: %w", projections.ErrSnapshotCorrupt, err)
+		return nil, fmt.Errorf("%w: %w", projections.ErrSnapshotCorrupt, err)
 	}
 	if v := r.uvarint(); r.err == nil && v != chunkVersion {
-		return fmt.Errorf("index chunk version %d: %w", v, projections.ErrSnapshotVersion)
+		return nil, fmt.Errorf("index chunk version %d: %w", v, projections.ErrSnapshotVersion)
 	}
 	n := r.uvarint()
 	if n > uint64(len(data)) {
-		return fmt.Errorf("%w: %d names in %d bytes", projections.ErrSnapshotCorrupt, n, len(data))
+		return nil, fmt.Errorf("%w: %d names in %d bytes", projections.ErrSnapshotCorrupt, n, len(data))
 	}
 	names := make([]string, n)
 	for i := range names {
 		names[i] = r.string()
 	}
 	count := r.uvarint()
-	if count > uint64(len(data)) {
-		return fmt.Errorf("%w: %d entries in %d bytes", projections.ErrSnapshotCorrupt, count, len(data))
+	if count > uint64(len(data))/minEntryBytes {
+		return nil, fmt.Errorf("%w: %d entries in %d bytes", projections.ErrSnapshotCorrupt, count, len(data))
 	}
 	name := func() string {
 		i := r.uvarint()
@@ -129,28 +134,29 @@ func decodeChunk(x *opIndex, data []byte) error {
 		}
 		return names[i]
 	}
+	b := newChunkBuilder()
+	b.data.entries = make([]entry, 0, count)
 	for range count {
 		var e entry
 		e.pos = eventstore.Position{Commit: r.uvarint(), Prepare: r.uvarint()}
-		e.stream = x.stream(name())
-		e.typ = x.typeID(name())
+		stream, typ := name(), name()
 		e.revision = r.uvarint()
 		e.recorded, e.occurred, e.lateBy = r.varint(), r.varint(), r.varint()
-		e.actor = x.actor(domain.Actor{
+		actor := domain.Actor{
 			Agency: idOf(r, domain.NewAgencyID), Person: idOf(r, domain.NewPersonID), Unit: idOf(r, domain.NewUnitID),
-		})
+		}
 		if r.err != nil {
 			break
 		}
-		if n := len(x.entries); n > 0 && !x.entries[n-1].pos.Less(e.pos) {
-			return fmt.Errorf("%w: entries out of order at %s", projections.ErrSnapshotCorrupt, e.pos)
+		if n := len(b.data.entries); n > 0 && !b.data.entries[n-1].pos.Less(e.pos) {
+			return nil, fmt.Errorf("%w: entries out of order at %s", projections.ErrSnapshotCorrupt, e.pos)
 		}
-		x.entries = append(x.entries, e)
+		b.add(e, stream, typ, actor, 0)
 	}
 	if err := r.done(); err != nil {
-		return fmt.Errorf("%w: index chunk: %w", projections.ErrSnapshotCorrupt, err)
+		return nil, fmt.Errorf("%w: index chunk: %w", projections.ErrSnapshotCorrupt, err)
 	}
-	return nil
+	return &b, nil
 }
 
 // idOf reads an ID; the nil UUID is the zero ID.

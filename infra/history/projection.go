@@ -80,12 +80,9 @@ func (h *History) indexEvent(env projections.Envelope, pos eventstore.Position, 
 	defer h.mu.Unlock()
 	if x != nil {
 		ev := env.Event
-		x.entries = append(x.entries, entry{
-			pos: pos, stream: x.stream(env.Stream), typ: x.typeID(ev.Type), revision: env.Revision,
-			recorded: ev.RecordedAt.UnixNano(), occurred: ev.OccurredAt.UnixNano(), lateBy: int64(ev.LateBy),
-			actor: x.actor(ev.Actor),
-		})
-		x.dirtyChunks[(len(x.entries)-1)/h.cfg.ChunkSize] = true
+		x.add(entry{pos: pos, revision: env.Revision, recorded: ev.RecordedAt.UnixNano(), occurred: ev.OccurredAt.UnixNano(), lateBy: int64(ev.LateBy)},
+			env.Stream, ev.Type, ev.Actor, h.cfg.ChunkSize)
+		x.dirtyChunks[(x.count(h.cfg.ChunkSize)-1)/h.cfg.ChunkSize] = true
 		if x.join(ev.Payload) {
 			x.dirtyMembers = true
 		}
@@ -120,15 +117,14 @@ func (h *History) foldLive(env projections.Envelope, pos eventstore.Position, x 
 // the events indexed after it, read from the log.
 func (h *History) resume(ctx context.Context, x *opIndex) error {
 	h.mu.RLock()
-	v := x.view()
+	v := x.view(h.cfg.ChunkSize)
 	h.mu.RUnlock()
-	s, ok := v.snapshotBefore(len(v.entries))
+	s, ok := v.snapshotBefore(v.len())
 	b, err := h.startBoard(ctx, v.id, s, ok)
 	if err != nil {
 		return err
 	}
-	from := int(b.Events())
-	err = h.read(ctx, v, v.entries[from:], func(env projections.Envelope, _ *eventstore.RecordedEvent) error {
+	err = h.read(ctx, v, int(b.Events()), v.len(), selection{}, func(env projections.Envelope, _ *eventstore.RecordedEvent) error {
 		b.Fold(env)
 		return nil
 	})
@@ -151,7 +147,9 @@ func auditOperation(stream string) (domain.OperationID, bool) {
 
 // Checkpoint returns the parts changed since the previous call: the index
 // chunks that grew, the new snapshots, and the router and directory when
-// they changed, with the position they reflect.
+// they changed, with the position they reflect. With a part loader, the
+// full chunks and the snapshots the previous call handed out leave memory
+// (see SetPartLoader).
 func (p *projection) Checkpoint() (projector.Checkpoint, error) {
 	h := (*History)(p)
 	h.applyMu.Lock()
@@ -163,11 +161,17 @@ func (p *projection) Checkpoint() (projector.Checkpoint, error) {
 	for _, op := range slices.SortedFunc(maps.Keys(h.ops), domain.OperationID.Compare) {
 		x := h.ops[op]
 		for _, n := range slices.Sorted(maps.Keys(x.dirtyChunks)) {
-			lo := n * h.cfg.ChunkSize
-			hi := min(lo+h.cfg.ChunkSize, len(x.entries))
-			cp.Parts[chunkPart(op, n)] = encodeChunk(x, x.entries[lo:hi])
+			d := &x.tail.data
+			if n < len(x.chunks) {
+				// A chunk filled since the previous checkpoint: not dropped yet.
+				if d = x.chunks[n].data.Load(); d == nil {
+					return projector.Checkpoint{}, fmt.Errorf("history: checkpoint chunk %d of %s: dropped before it was saved", n, op)
+				}
+			}
+			cp.Parts[chunkPart(op, n)] = encodeChunk(d)
 		}
 		h.dropSaved(x)
+		x.handedOut = len(x.chunks)
 		for _, n := range x.dirtySnaps {
 			s := x.snapshots[n]
 			cp.Parts[snapPart(op, n)] = encodeSnapshot(s, s.blob.bytes())
@@ -204,7 +208,8 @@ func (p *projection) Checkpoint() (projector.Checkpoint, error) {
 
 // Restore replaces the index with a saved checkpoint. Boards are rebuilt
 // lazily, from their latest snapshot, on the next event of their
-// operation. An error wraps projections.ErrSnapshotVersion or
+// operation. With a part loader set, only the summaries of the full index
+// chunks and the last, partial chunk stay in memory. An error wraps projections.ErrSnapshotVersion or
 // ErrSnapshotCorrupt and leaves the index unchanged.
 func (p *projection) Restore(position string, parts map[string][]byte) error {
 	h := (*History)(p)
@@ -218,6 +223,7 @@ func (p *projection) Restore(position string, parts map[string][]byte) error {
 	h.mu.Lock()
 	h.ops, h.dir, h.folded, h.any = r.ops, r.dir, r.folded, r.any
 	h.mu.Unlock()
+	h.cache.clear()
 	return nil
 }
 
@@ -309,35 +315,81 @@ func collect(into map[domain.OperationID]map[int][]byte, rest string, data []byt
 
 // restoreOp rebuilds one operation's index from its chunks, which must be
 // numbered from 0 without a gap, all full but the last, and its snapshots.
+// Each chunk is decoded once, to check it and summarise it; with a part
+// loader, a full chunk and every snapshot then leave memory (they are
+// saved: they were just read from the checkpoint), so only the summaries
+// and the last, partial chunk stay.
 func (h *History) restoreOp(op domain.OperationID, chunks, snaps map[int][]byte) (*opIndex, error) {
+	size, drop := h.cfg.ChunkSize, h.parts.Load() != nil
 	x := newOpIndex(op)
-	for n := range len(chunks) {
-		data, ok := chunks[n]
-		if !ok {
-			return nil, fmt.Errorf("%w: index chunk %d missing", projections.ErrSnapshotCorrupt, n)
-		}
-		if err := decodeChunk(x, data); err != nil {
-			return nil, fmt.Errorf("chunk %d: %w", n, err)
-		}
-		if want := (n + 1) * h.cfg.ChunkSize; len(x.entries) != want && n < len(chunks)-1 {
-			return nil, fmt.Errorf("%w: index chunk %d holds %d entries in all, want %d", projections.ErrSnapshotCorrupt, n, len(x.entries), want)
-		}
-	}
 	for n := range len(snaps) {
 		data, ok := snaps[n]
 		if !ok {
 			return nil, fmt.Errorf("%w: snapshot %d missing", projections.ErrSnapshotCorrupt, n)
 		}
-		s, board, err := decodeSnapshot(data)
+		s, saved, err := decodeSnapshot(data)
 		if err != nil {
 			return nil, fmt.Errorf("snapshot %d: %w", n, err)
 		}
-		s.n, s.blob = n, newSnapshotBlob(board)
-		if s.events < 1 || s.events > len(x.entries) || x.entries[s.events-1].pos != s.pos ||
-			(n > 0 && x.snapshots[n-1].events >= s.events) {
+		// A board of a format this build no longer reads (ErrSnapshotVersion)
+		// makes the runner rebuild the index now, not fold from the start
+		// at every read that would have begun from it.
+		if err := board.CheckSnapshot(saved); err != nil {
+			return nil, fmt.Errorf("snapshot %d: %w", n, err)
+		}
+		s.n, s.blob = n, newSnapshotBlob(saved)
+		if drop {
+			s.blob.drop()
+		}
+		if s.events < 1 || (n > 0 && x.snapshots[n-1].events >= s.events) {
 			return nil, fmt.Errorf("%w: snapshot %d does not match the index", projections.ErrSnapshotCorrupt, n)
 		}
 		x.snapshots = append(x.snapshots, s)
+	}
+	checked := 0 // the snapshots checked against the entries
+	for n := range len(chunks) {
+		data, ok := chunks[n]
+		if !ok {
+			return nil, fmt.Errorf("%w: index chunk %d missing", projections.ErrSnapshotCorrupt, n)
+		}
+		b, err := decodeChunk(data)
+		if err != nil {
+			return nil, fmt.Errorf("chunk %d: %w", n, err)
+		}
+		es := b.data.entries
+		last := n == len(chunks)-1
+		if len(es) > size || len(es) == 0 || (len(es) < size && !last) {
+			return nil, fmt.Errorf("%w: index chunk %d holds %d entries, want %d", projections.ErrSnapshotCorrupt, n, len(es), size)
+		}
+		if n > 0 && !x.chunks[n-1].last.Less(es[0].pos) {
+			return nil, fmt.Errorf("%w: index chunk %d begins at or before the end of the one before", projections.ErrSnapshotCorrupt, n)
+		}
+		for ; checked < len(x.snapshots) && x.snapshots[checked].events <= n*size+len(es); checked++ {
+			if s := x.snapshots[checked]; es[s.events-1-n*size].pos != s.pos {
+				return nil, fmt.Errorf("%w: snapshot %d does not match the index", projections.ErrSnapshotCorrupt, s.n)
+			}
+		}
+		if len(es) < size {
+			x.tail = *b
+			continue
+		}
+		var before *chunk
+		if n > 0 {
+			before = x.chunks[n-1]
+		}
+		c := newChunk(&b.data, before)
+		if drop {
+			c.drop()
+		}
+		x.chunks = append(x.chunks, c)
+	}
+	if checked < len(x.snapshots) {
+		return nil, fmt.Errorf("%w: snapshot %d does not match the index", projections.ErrSnapshotCorrupt, x.snapshots[checked].n)
+	}
+	// Every chunk restored is saved: the next checkpoint may drop them.
+	x.handedOut = len(x.chunks)
+	if drop {
+		x.resident = len(x.chunks)
 	}
 	return x, nil
 }

@@ -8,13 +8,111 @@ import (
 	"github.com/jointops/jointops/projections"
 )
 
-// read reads the events of entries (a run of one operation's index, in
-// log order) from their streams, decodes them and calls fn with each in
-// log order. It reads stream by stream, a page at a time, only the
-// revisions the entries name, so its cost is the operation's events, not
-// the log's.
-func (h *History) read(ctx context.Context, v view, entries []entry, fn func(projections.Envelope, *eventstore.RecordedEvent) error) error {
-	return h.prefetch(ctx, v, entries).each(fn)
+// want is an event to read: its stream and revision, and its position in
+// the log as the index knows it.
+type want struct {
+	stream   string
+	revision uint64
+	pos      eventstore.Position
+}
+
+// selection picks entries of a range: skip leaves out a whole full chunk by
+// its summary, keep an entry. Nil functions pick everything.
+type selection struct {
+	skip func(*chunk) bool
+	keep func(*chunkData, *entry) bool
+}
+
+// visit calls fn with the entries of v in [from, to) that sel picks, and
+// their chunks, in log order, chunk after chunk: a chunk that left memory
+// is loaded back when it is reached, so a visit holds one chunk at a time,
+// however long the range. An error of fn stops the visit and is returned.
+func (h *History) visit(ctx context.Context, v view, from, to int, sel selection, fn func(*chunkData, *entry) error) error {
+	for n := from / v.chunkSize; n*v.chunkSize < to; n++ {
+		if n < len(v.chunks) && sel.skip != nil && sel.skip(v.chunks[n]) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		d, err := h.chunkAt(ctx, v, n)
+		if err != nil {
+			return err
+		}
+		base := n * v.chunkSize
+		for i := max(from-base, 0); i < min(to-base, len(d.entries)); i++ {
+			if e := &d.entries[i]; sel.keep == nil || sel.keep(d, e) {
+				if err := fn(d, e); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// scan calls fn with the entries of v in [from, to) that sel picks, as
+// events to read, in log order, in batches of at most size (see visit).
+// The batch is reused: fn must be done with it when it returns.
+func (h *History) scan(ctx context.Context, v view, from, to, size int, sel selection, fn func([]want) error) error {
+	batch := make([]want, 0, max(min(size, to-from), 0))
+	err := h.visit(ctx, v, from, to, sel, func(d *chunkData, e *entry) error {
+		batch = append(batch, want{stream: d.streams[e.stream], revision: e.revision, pos: e.pos})
+		if len(batch) < size {
+			return nil
+		}
+		err := fn(batch)
+		batch = batch[:0]
+		return err
+	})
+	if err != nil || len(batch) == 0 {
+		return err
+	}
+	return fn(batch)
+}
+
+// A range is read a window at a time, and each window a segment at a
+// time: a first pass over a window finds the last revision it wants of
+// each stream, so that the second reads each stream in pages up to it,
+// however many segments it spans; a segment is a list of events to read
+// (40 bytes each). A window holds the longest frame after a snapshot
+// (Config.SnapshotEvery), and its first pass takes a few milliseconds
+// before the first event is read.
+const (
+	readWindow  = 1 << 17
+	readSegment = 1 << 14
+)
+
+// readRange reads the events of v's entries in [from, to) that sel picks,
+// handing them to emit in batches, in log order.
+func (h *History) readRange(ctx context.Context, v view, from, to int, sel selection, emit func([]decoded) error) error {
+	for lo := from; lo < to; lo += readWindow {
+		hi := min(lo+readWindow, to)
+		last := map[string]uint64{}
+		err := h.visit(ctx, v, lo, hi, sel, func(d *chunkData, e *entry) error {
+			last[d.streams[e.stream]] = e.revision
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		cursors := map[string]*streamCursor{}
+		err = h.scan(ctx, v, lo, hi, readSegment, sel, func(ws []want) error {
+			return h.readAll(ctx, cursors, last, ws, emit)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// read reads the events of v's entries in [from, to) that sel picks from
+// their streams, decodes them and calls fn with each in log order. It
+// reads stream by stream, a page at a time, only the revisions the entries
+// name, so its cost is the operation's events, not the log's.
+func (h *History) read(ctx context.Context, v view, from, to int, sel selection, fn func(projections.Envelope, *eventstore.RecordedEvent) error) error {
+	return h.prefetch(ctx, v, from, to, sel).each(fn)
 }
 
 // decoded is an event read and decoded.
@@ -35,20 +133,24 @@ type prefetched struct {
 	err     error // set before batches is closed
 }
 
-// prefetch starts reading entries.
-func (h *History) prefetch(ctx context.Context, v view, entries []entry) *prefetched {
+// prefetch starts reading the entries of v in [from, to) that sel picks.
+func (h *History) prefetch(ctx context.Context, v view, from, to int, sel selection) *prefetched {
 	ctx, cancel := context.WithCancel(ctx)
 	p := &prefetched{batches: make(chan []decoded, 4), cancel: cancel}
 	go func() {
 		defer close(p.batches)
-		p.err = h.readAll(ctx, v, entries, func(b []decoded) error {
+		emit := func(b []decoded) error {
 			select {
 			case p.batches <- b:
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()
 			}
-		})
+		}
+		p.err = h.readRange(ctx, v, from, to, sel, emit)
+		if p.err == nil {
+			p.err = ctx.Err()
+		}
 	}()
 	return p
 }
@@ -74,30 +176,39 @@ func (p *prefetched) stop() {
 	}
 }
 
-// readAll reads and decodes entries, handing them to emit in batches.
-func (h *History) readAll(ctx context.Context, v view, entries []entry, emit func([]decoded) error) error {
-	if len(entries) == 0 {
+// readAll reads and decodes the events ws lists, handing them to emit in
+// batches. A stream is read a page at a time, up to the last revision
+// wanted of it: last's (the last of a range ws is a segment of), or else
+// the last in ws. cursors are the streams being read, kept from one
+// segment to the next with what they read ahead; a stream's cursor goes
+// once its last revision is read.
+func (h *History) readAll(ctx context.Context, cursors map[string]*streamCursor, last map[string]uint64, ws []want, emit func([]decoded) error) error {
+	if len(ws) == 0 {
 		return ctx.Err()
 	}
-	cursors := make(map[int32]*streamCursor)
-	for i := range entries {
-		e := &entries[i]
-		c := cursors[e.stream]
-		if c == nil {
-			c = &streamCursor{name: v.streams[e.stream]}
-			cursors[e.stream] = c
+	if last == nil {
+		last = make(map[string]uint64)
+		for i := range ws {
+			last[ws[i].stream] = ws[i].revision
 		}
-		c.last = e.revision
 	}
 	batch := make([]decoded, 0, prefetchBatch)
-	for i := range entries {
-		e := &entries[i]
-		rec, err := cursors[e.stream].next(ctx, h.cfg.Reader, e.revision, h.cfg.ReadPage)
+	for i := range ws {
+		w := &ws[i]
+		c := cursors[w.stream]
+		if c == nil {
+			c = &streamCursor{name: w.stream, last: last[w.stream]}
+			cursors[w.stream] = c
+		}
+		rec, err := c.next(ctx, h.cfg.Reader, w.revision, h.cfg.ReadPage)
 		if err != nil {
 			return err
 		}
-		if rec.Position != e.pos {
-			return fmt.Errorf("history: %s@%d is at %s in the log, the index says %s", rec.Stream, rec.Revision, rec.Position, e.pos)
+		if w.revision >= c.last {
+			delete(cursors, w.stream)
+		}
+		if rec.Position != w.pos {
+			return fmt.Errorf("history: %s@%d is at %s in the log, the index says %s", rec.Stream, rec.Revision, rec.Position, w.pos)
 		}
 		ev, known, err := h.cfg.Decoder.Decode(*rec)
 		if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,13 +15,18 @@ import (
 
 // runToHead runs a projector.Runner with h's projection until it caught
 // up with the log and went live (the switch to live saves the
-// checkpoint), then closes it.
-func runToHead(t *testing.T, f *fixture, h *history.History, path string) {
+// checkpoint), then closes it. With loadParts, h loads its parts from the
+// runner while it runs, as serve wires it.
+func runToHead(t testing.TB, f *fixture, h *history.History, path string, loadParts bool) {
 	t.Helper()
 	quiet := slog.New(slog.DiscardHandler)
 	r, err := projector.New(context.Background(), projector.Config{Store: f.store, Decoder: f.codec, CheckpointPath: path, Logger: quiet}, h.Projection())
 	if err != nil {
 		t.Fatal(err)
+	}
+	if loadParts {
+		h.SetPartLoader(r)
+		defer h.SetPartLoader(nil)
 	}
 	done := make(chan error, 1)
 	go func() { done <- r.Run(context.Background()) }()
@@ -50,7 +57,7 @@ func TestSavedByTheRunnerRestoredByATool(t *testing.T) {
 	f.generate(9, 150)
 	cfg := history.Config{SnapshotEvery: 20, ChunkSize: 16}
 	path := filepath.Join(t.TempDir(), "projections.db")
-	runToHead(t, f, f.newHistory(cfg), path)
+	runToHead(t, f, f.newHistory(cfg), path, false)
 	saved := len(f.envs)
 	f.generate(10, 30)
 
@@ -87,16 +94,16 @@ func TestSavedByTheRunnerRestoredByATool(t *testing.T) {
 }
 
 // countingLoader counts the parts History loads back; with missing it
-// answers that no part is saved.
+// answers that no board snapshot is saved.
 type countingLoader struct {
 	l       history.PartLoader
 	missing bool
-	n       int
+	n       atomic.Int64
 }
 
 func (c *countingLoader) LoadPart(ctx context.Context, projection, part string) ([]byte, bool, error) {
-	c.n++
-	if c.missing {
+	c.n.Add(1)
+	if c.missing && strings.HasPrefix(part, "snap/") {
 		return nil, false, nil
 	}
 	return c.l.LoadPart(ctx, projection, part)
@@ -112,7 +119,7 @@ func TestSnapshotsDroppedOnceSavedAndLoadedBack(t *testing.T) {
 	cfg := history.Config{SnapshotEvery: 20, ChunkSize: 16}
 	path := filepath.Join(t.TempDir(), "projections.db")
 	h := f.newHistory(cfg)
-	runToHead(t, f, h, path)
+	runToHead(t, f, h, path, false)
 	cps, err := projector.OpenCheckpointStore(context.Background(), path, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
@@ -132,8 +139,47 @@ func TestSnapshotsDroppedOnceSavedAndLoadedBack(t *testing.T) {
 			}
 			checkFrame(t, fr, f.envs, at)
 		}
-		if loads.n == 0 {
+		if loads.n.Load() == 0 {
 			t.Fatalf("missing=%v: no snapshot was loaded back, the bytes stayed in memory", missing)
 		}
+	}
+}
+
+// Wired as serve wires it (the runner is the part loader), the index
+// restored at a restart keeps only its summaries, loads back what the
+// events after the restore need, and answers as an index kept in memory.
+func TestRunnerRestartKeepsOnlyTheSummaries(t *testing.T) {
+	f := longLog(t)
+	path := filepath.Join(t.TempDir(), "projections.db")
+	runToHead(t, f, f.newHistory(smallChunks), path, true)
+	f.generate(24, 100)
+	h := f.newHistory(smallChunks)
+	runToHead(t, f, h, path, true)
+
+	cps, err := projector.OpenCheckpointStore(context.Background(), path, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cps.Close()
+	loads := &countingLoader{l: cps}
+	h.SetPartLoader(loads)
+	resident, full := history.ResidentChunks(h, opID)
+	// The chunks restored left memory (about 21 of 16 entries); those
+	// filled since (about 6) were saved when the runner went live, and
+	// leave at the next checkpoint.
+	if resident == 0 || full-resident < 20 {
+		t.Fatalf("after the restart %d of %d chunks are in memory, want only those filled since", resident, full)
+	}
+	if _, err := h.Projection().Checkpoint(); err != nil {
+		t.Fatal(err)
+	}
+	if resident, _ := history.ResidentChunks(h, opID); resident != 0 {
+		t.Fatalf("%d chunks in memory after the next checkpoint, want none", resident)
+	}
+	reference := f.newHistory(oneChunk)
+	apply(t, reference, f.envs)
+	sameAnswers(t, reference, h, f.envs)
+	if loads.n.Load() == 0 {
+		t.Fatal("nothing was loaded back")
 	}
 }

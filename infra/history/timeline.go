@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -159,71 +160,84 @@ func (h *History) Timeline(ctx context.Context, q Query) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
-	n := v.upTo(f.Position())
+	n, err := h.upTo(ctx, v, f.Position())
+	if err != nil {
+		return Page{}, fmt.Errorf("history: timeline of %s: %w", q.Operation, err)
+	}
 	from := 0
 	if p, ok := q.After.Position(); ok {
-		from = v.upTo(p)
+		if from, err = h.upTo(ctx, v, p); err != nil {
+			return Page{}, fmt.Errorf("history: timeline of %s: %w", q.Operation, err)
+		}
 	}
-	candidates := q.candidates(v, v.entries[from:n])
 	viewer := f.Viewer(q.Agency)
 	// Read the candidates in batches until one more than the page holds
 	// is found: only then is there a next page. (A next cursor after the
 	// last item the agency may see would reveal that something it may not
 	// see follows.)
 	batch := max(2*q.Limit, 64)
-	for len(candidates) > 0 {
-		take := candidates[:min(batch, len(candidates))]
-		candidates = candidates[len(take):]
-		err := h.read(ctx, v, take, func(env projections.Envelope, rec *eventstore.RecordedEvent) error {
-			if !q.matches(env, rec) || !visible(f, env, viewer) {
-				return nil
+	cursors := map[string]*streamCursor{}
+	err = h.scan(ctx, v, from, n, batch, q.candidates(), func(ws []want) error {
+		return h.readAll(ctx, cursors, nil, ws, func(ds []decoded) error {
+			for _, d := range ds {
+				if !q.matches(d.env, d.rec) || !visible(f, d.env, viewer) {
+					continue
+				}
+				if len(page.Items) == q.Limit {
+					page.Next = page.Items[len(page.Items)-1].Position
+					return errPageFull
+				}
+				page.Items = append(page.Items, item(d.env, d.rec))
 			}
-			if len(page.Items) == q.Limit {
-				page.Next = page.Items[len(page.Items)-1].Position
-				return errPageFull
-			}
-			page.Items = append(page.Items, item(env, rec))
 			return nil
 		})
-		if errors.Is(err, errPageFull) {
-			return page, nil
-		}
-		if err != nil {
-			return Page{}, fmt.Errorf("history: timeline of %s: %w", q.Operation, err)
-		}
+	})
+	if err != nil && !errors.Is(err, errPageFull) {
+		return Page{}, fmt.Errorf("history: timeline of %s: %w", q.Operation, err)
 	}
 	return page, nil
 }
 
 var errPageFull = errors.New("page full")
 
-// candidates are the entries that pass the filters the index can check
-// without the payload: actor agency, type and time window.
-func (q Query) candidates(v view, entries []entry) []entry {
-	var from, to int64 = 0, 0
+// candidates picks the entries that pass the filters the index can check
+// without the payload: actor agency, type and time window. A chunk whose
+// times all lie outside the window is skipped whole.
+func (q Query) candidates() selection {
+	from, to := int64(math.MinInt64), int64(math.MaxInt64)
 	if !q.From.IsZero() {
 		from = q.From.UnixNano()
 	}
 	if !q.To.IsZero() {
 		to = q.To.UnixNano()
 	}
-	out := make([]entry, 0, len(entries))
-	for _, e := range entries {
+	occurred := q.Clock == Occurred
+	var sel selection
+	if from != math.MinInt64 || to != math.MaxInt64 {
+		sel.skip = func(c *chunk) bool {
+			lo, hi := c.minRecorded, c.maxRecorded
+			if occurred {
+				lo, hi = c.minOccurred, c.maxOccurred
+			}
+			return hi < from || lo > to
+		}
+	}
+	sel.keep = func(d *chunkData, e *entry) bool {
 		t := e.recorded
-		if q.Clock == Occurred {
+		if occurred {
 			t = e.occurred
 		}
 		switch {
-		case from != 0 && t < from, to != 0 && t > to:
-			continue
-		case len(q.Agencies) > 0 && !slices.Contains(q.Agencies, v.actors[e.actor].Agency):
-			continue
-		case len(q.Types) > 0 && !slices.ContainsFunc(q.Types, func(p string) bool { return strings.HasPrefix(v.types[e.typ], p) }):
-			continue
+		case t < from, t > to:
+			return false
+		case len(q.Agencies) > 0 && !slices.Contains(q.Agencies, d.actors[e.actor].Agency):
+			return false
+		case len(q.Types) > 0 && !slices.ContainsFunc(q.Types, func(p string) bool { return strings.HasPrefix(d.types[e.typ], p) }):
+			return false
 		}
-		out = append(out, e)
+		return true
 	}
-	return out
+	return sel
 }
 
 // matches checks the filters that need the event: its unit and place.

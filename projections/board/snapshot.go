@@ -71,6 +71,18 @@ func Restore(data []byte) (*Board, error) {
 	return b, nil
 }
 
+// CheckSnapshot checks a snapshot's format version, kind and checksum
+// without decoding it, with Restore's errors: a reader that keeps
+// snapshots to restore later (the history index) learns at start that
+// they are of a format this build no longer reads, and rebuilds them then
+// rather than at every read.
+func CheckSnapshot(data []byte) error {
+	if _, err := wire.Open(data, snapshotKind, snapshotVersion); err != nil {
+		return fmt.Errorf("board snapshot: %w", err)
+	}
+	return nil
+}
+
 func (d *decoder) board() (*Board, error) {
 	cfg := Config{TrackLength: d.Int(), SignificantLength: d.Int(), ReportLength: d.Int()}
 	if err := cfg.Validate(); err != nil && d.Err() == nil {
