@@ -112,13 +112,7 @@ func bulkLog(tb testing.TB, n int) (*sqlite.Store, *eventlog.Codec, []projection
 func BenchmarkBoardAsOf(b *testing.B) {
 	store, codec, envs := bulkLog(b, 111_000)
 	quiet := slog.New(slog.DiscardHandler)
-	var opPositions []eventstore.Position
-	r := projections.NewRouter()
-	for _, env := range envs {
-		if op, ok := r.Route(env); ok && op == opID {
-			opPositions = append(opPositions, dt.Must(eventstore.ParsePosition(env.Position)))
-		}
-	}
+	opPositions := positionsOf(operationEvents(envs))
 	b.Logf("log of %d events, %d of the operation", len(envs), len(opPositions))
 	index := func(every int) *history.History {
 		h := dt.Must(history.New(history.Config{Reader: store, Decoder: codec, SnapshotEvery: every, Logger: quiet}))
@@ -175,4 +169,26 @@ func reportCPU(b *testing.B, start time.Duration) {
 	if used := processCPU() - start; used > 0 && b.N > 0 {
 		b.ReportMetric(float64(used.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	}
+}
+
+// operationEvents returns the events of envs the router sends to opID's
+// board, in log order.
+func operationEvents(envs []projections.Envelope) []projections.Envelope {
+	var mine []projections.Envelope
+	r := projections.NewRouter()
+	for _, env := range envs {
+		if op, ok := r.Route(env); ok && op == opID {
+			mine = append(mine, env)
+		}
+	}
+	return mine
+}
+
+// positionsOf returns the log positions of envs.
+func positionsOf(envs []projections.Envelope) []eventstore.Position {
+	out := make([]eventstore.Position, len(envs))
+	for i, env := range envs {
+		out[i] = dt.Must(eventstore.ParsePosition(env.Position))
+	}
+	return out
 }

@@ -10,7 +10,6 @@ import (
 	dt "github.com/jointops/jointops/domain/domaintest"
 	"github.com/jointops/jointops/infra/eventstore"
 	"github.com/jointops/jointops/infra/history"
-	"github.com/jointops/jointops/projections"
 )
 
 // BenchmarkBoardAsOfColdChunks is BenchmarkBoardAsOf's "snapshots_saved"
@@ -21,13 +20,7 @@ import (
 func BenchmarkBoardAsOfColdChunks(b *testing.B) {
 	store, codec, envs := bulkLog(b, 111_000)
 	quiet := slog.New(slog.DiscardHandler)
-	var opPositions []eventstore.Position
-	r := projections.NewRouter()
-	for _, env := range envs {
-		if op, ok := r.Route(env); ok && op == opID {
-			opPositions = append(opPositions, dt.Must(eventstore.ParsePosition(env.Position)))
-		}
-	}
+	opPositions := positionsOf(operationEvents(envs))
 	ctx := context.Background()
 	for _, cache := range []int{1, history.DefaultChunkCache} {
 		b.Run(fmt.Sprintf("cache_%d", cache), func(b *testing.B) {

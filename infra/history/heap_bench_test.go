@@ -98,13 +98,7 @@ func liveHeap() uint64 {
 func BenchmarkIndexHeap(b *testing.B) {
 	store, codec, envs := bulkLog(b, 111_000)
 	quiet := slog.New(slog.DiscardHandler)
-	var mine []projections.Envelope
-	r := projections.NewRouter()
-	for _, env := range envs {
-		if op, ok := r.Route(env); ok && op == opID {
-			mine = append(mine, env)
-		}
-	}
+	mine := operationEvents(envs)
 	measure := func(b *testing.B, build func(b *testing.B) any) {
 		for b.Loop() {
 			before := liveHeap()

@@ -143,6 +143,25 @@ func (l *load) report(h fieldlog.Header) fieldlog.Report {
 		From: dt.State("DE"), To: dt.State("FR"), Point: l.points[l.n%64], Mode: fieldlog.ModeLand}}
 }
 
+// setUpBoard returns a fresh board with the operation of l set up.
+func setUpBoard(l *load) *board.Board {
+	brd := dt.Must(board.New(opID, board.Config{}))
+	for _, env := range l.setUp() {
+		brd.Fold(env)
+	}
+	return brd
+}
+
+// inChunks generates events of l, len(buf) at a time, and hands each
+// chunk to fold: a million events need not be held at once.
+func inChunks(l *load, events int, buf []projections.Envelope, fold func([]projections.Envelope)) {
+	for done := 0; done < events; done += len(buf) {
+		n := min(len(buf), events-done)
+		l.next(buf[:n])
+		fold(buf[:n])
+	}
+}
+
 // BenchmarkFold1M folds 1,000,000 events of a busy operation into a fresh
 // board with Fold (the rebuild and time-travel path); the events are
 // generated in chunks outside the timer. It reports ns and allocations
@@ -156,24 +175,19 @@ func BenchmarkFold1M(b *testing.B) {
 	for range b.N {
 		b.StopTimer()
 		l := newLoad(200)
-		brd := dt.Must(board.New(opID, board.Config{}))
-		for _, env := range l.setUp() {
-			brd.Fold(env)
-		}
-		for done := 0; done < events; done += chunk {
-			n := min(chunk, events-done)
-			l.next(buf[:n])
+		brd := setUpBoard(l)
+		inChunks(l, events, buf, func(evs []projections.Envelope) {
 			runtime.ReadMemStats(&ms)
 			before, start := ms.Mallocs, time.Now()
 			b.StartTimer()
-			for i := range buf[:n] {
-				brd.Fold(buf[i])
+			for i := range evs {
+				brd.Fold(evs[i])
 			}
 			b.StopTimer()
 			elapsed += time.Since(start)
 			runtime.ReadMemStats(&ms)
 			mallocs += ms.Mallocs - before
-		}
+		})
 	}
 	b.ReportMetric(float64(elapsed.Nanoseconds())/float64(b.N*events), "ns/event")
 	b.ReportMetric(float64(mallocs)/float64(b.N*events), "allocs/event")

@@ -4,9 +4,7 @@ import (
 	"runtime"
 	"testing"
 
-	dt "github.com/jointops/jointops/domain/domaintest"
 	"github.com/jointops/jointops/projections"
-	"github.com/jointops/jointops/projections/board"
 )
 
 // BenchmarkBoardLiveHeap folds 100,000 events into a fresh board and
@@ -30,17 +28,12 @@ func BenchmarkBoardLiveHeap(b *testing.B) {
 			for range b.N {
 				l := bm.load(200)
 				before := liveHeap()
-				brd := dt.Must(board.New(opID, board.Config{}))
-				for _, env := range l.setUp() {
-					brd.Fold(env)
-				}
-				for done := 0; done < events; done += chunk {
-					n := min(chunk, events-done)
-					l.next(buf[:n])
-					for i := range buf[:n] {
-						brd.Fold(buf[i])
+				brd := setUpBoard(l)
+				inChunks(l, events, buf, func(evs []projections.Envelope) {
+					for i := range evs {
+						brd.Fold(evs[i])
 					}
-				}
+				})
 				clear(buf) // the events are not the board's
 				live += liveHeap() - before
 				runtime.KeepAlive(brd)

@@ -78,12 +78,7 @@ func (b *Board) viewReports(v *View, vis *visibility) {
 			}
 		}
 	}
-	slices.SortFunc(rs, func(p, q listedReport) int {
-		if p.before(q.report) {
-			return -1
-		}
-		return 1
-	})
+	slices.SortFunc(rs, compareBy(func(p, q listedReport) bool { return p.before(q.report) }))
 	if n := b.cfg.ReportLength; len(rs) > n {
 		rs = rs[len(rs)-n:]
 	}
@@ -119,12 +114,7 @@ func (b *Board) viewTracks(v *View, vis *visibility) {
 		if len(pts) == 0 {
 			continue
 		}
-		slices.SortFunc(pts, func(p, q listed) int {
-			if p.before(q.point) {
-				return -1
-			}
-			return 1
-		})
+		slices.SortFunc(pts, compareBy(func(p, q listed) bool { return p.before(q.point) }))
 		if n := b.cfg.TrackLength; len(pts) > n {
 			pts = pts[len(pts)-n:]
 		}
@@ -156,5 +146,18 @@ func (b *Board) viewSignificant(v *View, vis *visibility) {
 	}
 	for _, e := range es {
 		v.Significant = append(v.Significant, e.Entry)
+	}
+}
+
+// compareBy turns a strict order into the comparison slices.SortFunc takes.
+func compareBy[T any](before func(a, b T) bool) func(a, b T) int {
+	return func(a, b T) int {
+		switch {
+		case before(a, b):
+			return -1
+		case before(b, a):
+			return 1
+		}
+		return 0
 	}
 }
