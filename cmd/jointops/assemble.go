@@ -223,7 +223,7 @@ func newCommands(ctx context.Context, cfg config.Config, store eventstore.Store,
 		return nil, err
 	}
 	sys.closers = append(sys.closers, snaps.Close)
-	h, err := app.New(app.Config{Log: eventlog.NewLog(store, codec), Outcomes: outcomes, Snapshots: snaps, Logger: log})
+	h, err := app.New(app.Config{Log: eventlog.NewLog(store, codec), Outcomes: outcomes, Snapshots: snaps, CacheWeight: cfg.CacheWeight, Logger: log})
 	if err != nil {
 		return nil, err
 	}

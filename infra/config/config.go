@@ -55,6 +55,11 @@ type Config struct {
 	RateBurst int
 	// MaxBodyBytes bounds the body of one API request.
 	MaxBodyBytes int64
+	// CacheWeight bounds the report entries of the unit logs the command
+	// side keeps loaded between commands (40–70 bytes each): the main
+	// memory knob of a busy server. Zero means the commands package's
+	// default (2,097,152).
+	CacheWeight int
 	// AllowedOrigins are the origins (scheme://host[:port]) whose pages may
 	// open live boards over WebSocket, besides the server's own host. A
 	// WebSocket upgrade from any other origin is refused: browsers send
@@ -143,6 +148,9 @@ func (c Config) Validate() error {
 	}
 	if c.CheckpointInterval <= 0 {
 		errs = append(errs, fmt.Errorf("checkpoint interval %s: must be positive", c.CheckpointInterval))
+	}
+	if c.CacheWeight < 0 {
+		errs = append(errs, fmt.Errorf("cache weight %d: must be positive (or 0 for the default)", c.CacheWeight))
 	}
 	for _, o := range c.AllowedOrigins {
 		if err := checkOrigin(o); err != nil {
@@ -255,6 +263,13 @@ func (c *Config) FromEnv(lookup func(string) (string, bool)) error {
 			return fmt.Errorf("JOINTOPS_RATE_BURST: %w", err)
 		}
 		c.RateBurst = n
+	}
+	if v, ok := lookup("JOINTOPS_CACHE_WEIGHT"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("JOINTOPS_CACHE_WEIGHT: %w", err)
+		}
+		c.CacheWeight = n
 	}
 	if v, ok := lookup("JOINTOPS_MAX_BODY_BYTES"); ok {
 		n, err := strconv.ParseInt(v, 10, 64)

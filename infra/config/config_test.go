@@ -155,3 +155,39 @@ func TestCheckpointKeyAndInterval(t *testing.T) {
 		t.Fatalf("Validate with a zero interval: %v", err)
 	}
 }
+
+func TestCacheWeight(t *testing.T) {
+	tests := []struct {
+		name, env string
+		want      int
+		bad       string // a FromEnv or Validate error containing it
+	}{
+		{name: "the default", want: 0},
+		{name: "set", env: "500000", want: 500000},
+		{name: "not a number", env: "lots", bad: "JOINTOPS_CACHE_WEIGHT"},
+		{name: "negative", env: "-1", want: -1, bad: "cache weight"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Config{}
+			c.SetDefaults()
+			env := map[string]string{}
+			if tt.env != "" {
+				env["JOINTOPS_CACHE_WEIGHT"] = tt.env
+			}
+			err := c.FromEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+			if err == nil {
+				err = c.Validate()
+			}
+			if tt.bad != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.bad) {
+					t.Fatalf("got %v, want an error about %s", err, tt.bad)
+				}
+				return
+			}
+			if err != nil || c.CacheWeight != tt.want {
+				t.Fatalf("cache weight %d (%v), want %d", c.CacheWeight, err, tt.want)
+			}
+		})
+	}
+}
