@@ -108,17 +108,39 @@ func newTab(t *testing.T, width, height int) *tab {
 		chromedp.DisableGPU,
 		chromedp.NoSandbox, // tests run as root in CI containers
 		chromedp.WindowSize(width, height),
-		chromedp.UserDataDir(t.TempDir()),
 		chromedp.Flag("hide-scrollbars", true),
 	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
-	t.Cleanup(func() {
+	// Start the browser before anything else uses the context, and with a
+	// fresh context for each attempt: chromedp allocates again on the next
+	// action after a failed start, and two allocations of one context
+	// panic (close of a closed channel) when their browsers exit. A start
+	// can fail on a loaded machine (the browser is slow to answer), so it
+	// is tried three times.
+	var ctx context.Context
+	for attempt := 1; ; attempt++ {
+		// A profile directory of its own: a browser that failed to start
+		// may have left its lock in the one before.
+		attemptOpts := append(opts[:len(opts):len(opts)], chromedp.UserDataDir(t.TempDir()))
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), attemptOpts...)
+		tabCtx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
+		t.Cleanup(func() {
+			cancelCtx()
+			cancelAlloc()
+		})
+		err := chromedp.Do(tabCtx)
+		if err == nil {
+			ctx = tabCtx
+			break
+		}
 		cancelCtx()
 		cancelAlloc()
-	})
+		if attempt == 3 {
+			t.Fatalf("start the browser: %v", err)
+		}
+		t.Logf("start the browser (attempt %d): %v", attempt, err)
+	}
 	c := &console{}
-	msgs := chromedp.Console(ctx) // starts the browser and the tab
+	msgs := chromedp.Console(ctx)
 	go func() {
 		for m, err := range msgs {
 			if err != nil {
