@@ -9,11 +9,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strings"
 	"time"
 
 	app "github.com/jointops/jointops/commands"
-	"github.com/jointops/jointops/domain"
 	"github.com/jointops/jointops/infra/config"
 	"github.com/jointops/jointops/infra/eventlog"
 	"github.com/jointops/jointops/infra/eventstore"
@@ -39,20 +37,18 @@ type exportCommand struct {
 }
 
 type exportFlags struct {
-	operation, out, asAgency, token, purpose string
-	judicial, tracks                         bool
+	accessFlags
+	out              string
+	judicial, tracks bool
 }
 
 func (c exportCommand) run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var f exportFlags
 	cfg, err := loadConfig("export", args, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&f.operation, "operation", "", "operation ID (required)")
+		f.register(fs, "export only what this agency may see at the export position")
 		fs.StringVar(&f.out, "out", "", "directory to create for the bundle (required, must not exist)")
-		fs.StringVar(&f.asAgency, "as-agency", "", "export only what this agency may see at the export position")
 		fs.BoolVar(&f.judicial, "judicial", false, "leave out H1-marked reports without a judicial-use permission")
 		fs.BoolVar(&f.tracks, "tracks", false, "add tracks/<unit>.geojson of the exported position reports")
-		fs.StringVar(&f.token, "token", "", "file holding a bearer token from `jointops token issue`, or - for stdin (required)")
-		fs.StringVar(&f.purpose, "purpose", "", "why the history is read, recorded in the audit trail (required)")
 	})
 	if err != nil {
 		return err
@@ -110,26 +106,12 @@ func (c exportCommand) run(ctx context.Context, args []string, stdout, stderr io
 
 // request validates the flags.
 func (f exportFlags) request() (evidence.Request, error) {
-	var errs []error
 	req := evidence.Request{Judicial: f.judicial, Tracks: f.tracks, Purpose: f.purpose, Dir: f.out}
-	op, err := domain.ParseOperationID(f.operation)
-	if err != nil {
-		errs = append(errs, fmt.Errorf("--operation %q: want the operation's UUID", f.operation))
-	}
-	req.Operation = op
-	if f.asAgency != "" {
-		if req.AsAgency, err = domain.ParseAgencyID(f.asAgency); err != nil {
-			errs = append(errs, fmt.Errorf("--as-agency %q: want the agency's UUID", f.asAgency))
-		}
-	}
+	var errs []error
+	req.Operation, req.AsAgency, errs = f.ids()
 	if f.out == "" {
 		errs = append(errs, errors.New("--out: required"))
 	}
-	if strings.TrimSpace(f.purpose) == "" {
-		errs = append(errs, errors.New("--purpose: required (why the history is read)"))
-	}
-	if f.token == "" {
-		errs = append(errs, errors.New("--token: required (a file with a token from `jointops token issue`, or -)"))
-	}
+	errs = append(errs, f.required()...)
 	return req, errors.Join(errs...)
 }

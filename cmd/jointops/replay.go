@@ -43,7 +43,8 @@ type replayCommand struct {
 }
 
 type replayFlags struct {
-	operation, asOf, asOfTime, clock, asAgency, token, purpose, format string
+	accessFlags
+	asOf, asOfTime, clock, format string
 }
 
 // replayRequest is the replay asked, validated.
@@ -61,13 +62,10 @@ type replayRequest struct {
 func (c replayCommand) run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var f replayFlags
 	cfg, err := loadConfig("replay", args, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&f.operation, "operation", "", "operation ID (required)")
+		f.register(fs, "the agency whose view to show (default: the token's; another agency only for an admin)")
 		fs.StringVar(&f.asOf, "as-of", "", "the log position to replay to (commit/prepare, as the board reads give)")
 		fs.StringVar(&f.asOfTime, "as-of-time", "", "the time to replay to (RFC 3339), on the clock --time names")
 		fs.StringVar(&f.clock, "time", "recorded", "with --as-of-time: recorded (server clock) or occurred (field clock; includes late reports)")
-		fs.StringVar(&f.asAgency, "as-agency", "", "the agency whose view to show (default: the token's; another agency only for an admin)")
-		fs.StringVar(&f.token, "token", "", "file holding a bearer token from `jointops token issue`, or - for stdin (required)")
-		fs.StringVar(&f.purpose, "purpose", "", "why the history is read, recorded in the audit trail (required)")
 		fs.StringVar(&f.format, "format", "text", "text (a readable summary) or json (the board view)")
 	})
 	if err != nil {
@@ -144,18 +142,10 @@ type replayOut struct {
 
 // request validates the flags.
 func (f replayFlags) request() (replayRequest, error) {
-	var errs []error
 	req := replayRequest{purpose: strings.TrimSpace(f.purpose), format: f.format}
-	op, err := domain.ParseOperationID(f.operation)
-	if err != nil {
-		errs = append(errs, fmt.Errorf("--operation %q: want the operation's UUID", f.operation))
-	}
-	req.op = op
-	if f.asAgency != "" {
-		if req.asAgency, err = domain.ParseAgencyID(f.asAgency); err != nil {
-			errs = append(errs, fmt.Errorf("--as-agency %q: want the agency's UUID", f.asAgency))
-		}
-	}
+	var errs []error
+	req.op, req.asAgency, errs = f.ids()
+	var err error
 	switch {
 	case (f.asOf == "") == (f.asOfTime == ""):
 		errs = append(errs, errors.New("give one of --as-of (a position) and --as-of-time (a time)"))
@@ -181,12 +171,7 @@ func (f replayFlags) request() (replayRequest, error) {
 			errs = append(errs, fmt.Errorf("--time %q: want recorded or occurred", f.clock))
 		}
 	}
-	if req.purpose == "" {
-		errs = append(errs, errors.New("--purpose: required (why the history is read)"))
-	}
-	if f.token == "" {
-		errs = append(errs, errors.New("--token: required (a file with a token from `jointops token issue`, or -)"))
-	}
+	errs = append(errs, f.required()...)
 	if f.format != "text" && f.format != "json" {
 		errs = append(errs, fmt.Errorf("--format %q: want text or json", f.format))
 	}
