@@ -164,17 +164,12 @@ func scanJSONObject(b []byte, i, depth int) (int, bool) {
 		if j, ok = scanValue(b, skipSpace(b, j+1), depth); !ok {
 			return i, false
 		}
-		j = skipSpace(b, j)
-		if j >= len(b) {
+		var end bool
+		if j, end, ok = nextItem(b, j, '}'); !ok {
 			return i, false
 		}
-		switch b[j] {
-		case ',':
-			j = skipSpace(b, j+1)
-		case '}':
-			return j + 1, true
-		default:
-			return i, false
+		if end {
+			return j, true
 		}
 	}
 }
@@ -192,17 +187,29 @@ func scanJSONArray(b []byte, i, depth int) (int, bool) {
 		if j, ok = scanValue(b, j, depth); !ok {
 			return i, false
 		}
-		j = skipSpace(b, j)
-		if j >= len(b) {
+		var end bool
+		if j, end, ok = nextItem(b, j, ']'); !ok {
 			return i, false
 		}
-		switch b[j] {
-		case ',':
-			j = skipSpace(b, j+1)
-		case ']':
-			return j + 1, true
-		default:
-			return i, false
+		if end {
+			return j, true
 		}
 	}
+}
+
+// nextItem reads what follows an item of an object or an array at j: a
+// comma (next is the following item, past spaces) or the closing byte
+// (end, next is past it); ok is false for anything else.
+func nextItem(b []byte, j int, closing byte) (next int, end, ok bool) {
+	j = skipSpace(b, j)
+	if j >= len(b) {
+		return j, false, false
+	}
+	switch b[j] {
+	case ',':
+		return skipSpace(b, j+1), false, true
+	case closing:
+		return j + 1, true, true
+	}
+	return j, false, false
 }
