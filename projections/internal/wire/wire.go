@@ -32,22 +32,39 @@ func checksum(b []byte) uint32 {
 // Open checks a snapshot's version, kind and checksum, in that order, and
 // returns a Reader over its body.
 func Open(data []byte, kind Kind, version uint64) (*Reader, error) {
-	v, n := binary.Uvarint(data)
-	if n <= 0 {
-		return nil, fmt.Errorf("%w: no format version", ErrCorrupt)
-	}
-	if v != version {
-		return nil, fmt.Errorf("format version %d, this build reads %d: %w", v, version, ErrVersion)
-	}
-	if len(data) < n+1+checksumLen {
-		return nil, fmt.Errorf("%w: %d bytes is too short", ErrCorrupt, len(data))
-	}
-	if got := Kind(data[n]); got != kind {
-		return nil, fmt.Errorf("%w: kind %q, want %q", ErrCorrupt, byte(got), byte(kind))
+	n, err := header(data, kind, version)
+	if err != nil {
+		return nil, err
 	}
 	body, sum := data[:len(data)-checksumLen], data[len(data)-checksumLen:]
 	if checksum(body) != binary.LittleEndian.Uint32(sum) {
 		return nil, fmt.Errorf("%w: checksum mismatch", ErrCorrupt)
 	}
 	return &Reader{buf: body, off: n + 1}, nil
+}
+
+// CheckHeader checks a snapshot's version and kind, as Open does, without
+// reading the rest: enough to learn that a snapshot kept for later is of a
+// format this build no longer reads.
+func CheckHeader(data []byte, kind Kind, version uint64) error {
+	_, err := header(data, kind, version)
+	return err
+}
+
+// header checks the version and kind and returns where the body begins.
+func header(data []byte, kind Kind, version uint64) (int, error) {
+	v, n := binary.Uvarint(data)
+	if n <= 0 {
+		return 0, fmt.Errorf("%w: no format version", ErrCorrupt)
+	}
+	if v != version {
+		return 0, fmt.Errorf("format version %d, this build reads %d: %w", v, version, ErrVersion)
+	}
+	if len(data) < n+1+checksumLen {
+		return 0, fmt.Errorf("%w: %d bytes is too short", ErrCorrupt, len(data))
+	}
+	if got := Kind(data[n]); got != kind {
+		return 0, fmt.Errorf("%w: kind %q, want %q", ErrCorrupt, byte(got), byte(kind))
+	}
+	return n, nil
 }

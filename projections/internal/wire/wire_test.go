@@ -112,6 +112,32 @@ func TestOpenRejects(t *testing.T) {
 	}
 }
 
+// CheckHeader answers as Open about the version and kind, and reads
+// nothing else: a damaged body is Open's to find.
+func TestCheckHeader(t *testing.T) {
+	good := sample()
+	flipped := append([]byte(nil), good...)
+	flipped[len(flipped)/2] ^= 0x10
+	tests := []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{name: "good", data: good, want: nil},
+		{name: "a flipped bit in the body", data: flipped, want: nil},
+		{name: "empty", data: nil, want: wire.ErrCorrupt},
+		{name: "another version", data: wire.NewWriter(kind, version+1, 0).Finish(), want: wire.ErrVersion},
+		{name: "another kind", data: wire.NewWriter('X', version, 0).Finish(), want: wire.ErrCorrupt},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := wire.CheckHeader(tt.data, kind, version); !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {
+				t.Errorf("CheckHeader = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
 func TestReaderProblemsStick(t *testing.T) {
 	w := wire.NewWriter(kind, version, 0)
 	w.Len(1 << 40) // a count far beyond the bytes that follow
